@@ -1,0 +1,1 @@
+"""Answer kinds: reading user text safely, comparing with tolerance, naming mistakes."""

@@ -1,0 +1,70 @@
+"""What every answer kind provides: read user text, compare with the expected value, write it back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Match:
+    """The outcome of comparing one given answer with one expected value.
+
+    ``near`` marks an answer that is right only to fewer digits than required: it is not
+    correct, and ``message`` says so, distinct from plainly wrong.
+    ``method`` names what decided: "exact", "tolerance", "symbolic" or "numeric".
+    For multi-part answers ``parts`` holds one Match per part compared and ``score`` the share
+    right; ``Parts.compare`` compares the parts present in both values, so that a mistake may
+    name only the parts it changes.
+    """
+
+    correct: bool
+    message: str = ""
+    near: bool = False
+    method: str = "exact"
+    #: Partial credit in [0, 1] for multi-part answers; None means 1 if correct else 0.
+    score: float | None = None
+    #: Per-part outcomes for multi-part answers.
+    parts: dict[str, "Match"] | None = None
+
+
+class AnswerKind:
+    """Base class of answer kinds. Subclasses are small frozen dataclasses holding their policy.
+
+    Values cross three forms:
+    - JSON-native (what ``Generator.solve`` returns and ``--json`` prints),
+    - the internal value (``parse`` and ``from_json`` produce it, ``compare`` consumes it),
+    - canonical text (``format``), which ``parse`` reads back to an equal value.
+    """
+
+    name: str = "answer"
+    #: What the student is told to type, shown under the prompt.
+    instructions: str = ""
+
+    def parse(self, text: str) -> Any:
+        """User text -> internal value. Raises ``AnswerError`` with a message for the student."""
+        raise NotImplementedError
+
+    def from_json(self, value: Any) -> Any:
+        """JSON-native expected answer -> internal value."""
+        return value
+
+    def to_json(self, value: Any) -> Any:
+        """Internal value -> JSON-native."""
+        return value
+
+    def format(self, value: Any) -> str:
+        """Internal value -> canonical text that ``parse`` reads back."""
+        raise NotImplementedError
+
+    def compare(self, given: Any, expected: Any) -> Match:
+        """Both internal values. Says whether ``given`` is right, near, or wrong (and how)."""
+        raise NotImplementedError
+
+    def equivalent_forms(self, expected: Any) -> list[str]:
+        """Texts a student might type for the right answer; all must be accepted."""
+        return [self.format(expected)]
+
+    def perturbations(self, expected: Any) -> list[Any]:
+        """Internal values close to the right answer that must be rejected."""
+        raise NotImplementedError

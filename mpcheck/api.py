@@ -1,0 +1,120 @@
+"""The public plugin API: everything a topic plugin imports.
+
+A plugin is a module with ``@hookimpl`` functions (see ``mpcheck.hookspecs``) exposed through the
+``mpcheck`` entry-point group. Registering must stay cheap: import numpy inside the functions that
+need it, and name derivations and references by ``"module:function"`` so that sympy and torch load
+only when they run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+from mpcheck.answers.base import AnswerKind, Match
+from mpcheck.answers.kinds import (
+    Boolean,
+    Choice,
+    Fraction,
+    Integer,
+    Matrix,
+    Parts,
+    Real,
+    Shape,
+    Vector,
+)
+from mpcheck.answers.expression import Expression
+from mpcheck.errors import AnswerError, ParamsError
+
+hookimpl = pluggy.HookimplMarker("mpcheck")
+
+Params = dict[str, Any]
+
+__all__ = [
+    "AnswerError", "AnswerKind", "Boolean", "Choice", "Derivation", "Expression", "Fraction",
+    "Generator", "Integer", "Match", "Matrix", "Mistake", "Params", "ParamsError", "Parts", "Real",
+    "Reference", "Shape", "Topic", "Vector", "hookimpl",
+]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A course topic, e.g. ``Topic("cnn", "Convolutional networks", chapter="1")``."""
+
+    name: str
+    title: str
+    summary: str = ""
+    chapter: str = ""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known trap: ``answer(params)`` is the wrong answer it produces (JSON-native), or None
+    where it does not apply; ``feedback`` tells the student what went wrong."""
+
+    name: str
+    feedback: str
+    answer: Callable[[Params], Any]
+
+
+def _no_hints(params: Params) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class Generator:
+    """A problem family: a pure function of params for each part of a problem.
+
+    ``sample_params(rng)`` receives a ``numpy.random.Generator``; ``validate_params(params)``
+    raises ``ParamsError`` for params a user gave; ``solve(params)`` returns the expected answer
+    as JSON-native data; ``prompt`` and ``solution`` return plain Unicode text (no markup).
+    """
+
+    id: str
+    title: str
+    answer_kind: AnswerKind
+    sample_params: Callable[[Any], Params]
+    validate_params: Callable[[Params], None]
+    solve: Callable[[Params], Any]
+    prompt: Callable[[Params], str]
+    solution: Callable[[Params], str]
+    hints: Callable[[Params], Sequence[str]] = _no_hints
+    mistakes: Sequence[Mistake] = ()
+    tags: Sequence[str] = ()
+    difficulty: int = 1
+    #: "generator" for computed problems, "question" for concept questions from a bank.
+    origin: str = "generator"
+
+    @property
+    def topic(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A machine-checked derivation. ``build`` names a ``"module:function"`` returning its steps
+    (see ``mpcheck.derive``); it is imported only when the derivation is shown or verified."""
+
+    name: str
+    title: str
+    topic: str
+    build: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference implementation checked against an oracle. ``run`` names a
+    ``"module:function"`` taking ``device`` and returning ``mpcheck.reference.RefResult``;
+    ``source`` names the module whose code ``mpcheck ref --source`` shows."""
+
+    topic: str
+    name: str
+    title: str
+    oracle: str
+    run: str
+    source: str = ""
+    tags: Sequence[str] = field(default_factory=tuple)

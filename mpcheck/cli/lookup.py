@@ -1,0 +1,52 @@
+"""Finding topics, generators and problems by what the user typed, with helpful errors."""
+
+from __future__ import annotations
+
+import difflib
+
+from mpcheck import plugins
+from mpcheck.api import Generator
+from mpcheck.errors import UserError
+from mpcheck.params import load_params
+from mpcheck.problem import Problem
+
+
+def registry() -> plugins.Registry:
+    reg = plugins.registry()
+    plugins.report()
+    return reg
+
+
+def _suggest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=3, cutoff=0.5)
+    return f" Did you mean {', '.join(close)}?" if close else ""
+
+
+def topic(name: str) -> str:
+    reg = registry()
+    if name not in reg.topics:
+        raise UserError(f"unknown topic {name!r}.{_suggest(name, list(reg.topics))} "
+                        "(`mpcheck topics` lists them)")
+    return name
+
+
+def generator(problem_id: str) -> Generator:
+    reg = registry()
+    if problem_id not in reg.generators:
+        raise UserError(f"unknown problem id {problem_id!r}.{_suggest(problem_id, list(reg.generators))} "
+                        "(`mpcheck problems` lists them)")
+    return reg.generators[problem_id]
+
+
+def problem(problem_id: str, seed: int | None, params: str | dict | None) -> Problem:
+    """A problem from ``--seed`` or ``--params`` (one of them; neither means a random seed)."""
+    gen = generator(problem_id)
+    if seed is not None and params is not None:
+        raise UserError("give either --seed or --params, not both")
+    if params is not None:
+        return Problem.from_params(gen, load_params(params) if isinstance(params, str) else params)
+    if seed is None:
+        import secrets
+
+        seed = secrets.randbelow(10**6)
+    return Problem.from_seed(gen, seed)

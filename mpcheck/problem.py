@@ -1,0 +1,177 @@
+"""A problem is a generator plus params; checking one answer gives a Verdict."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from mpcheck.answers.base import Match
+from mpcheck.api import Generator
+from mpcheck.errors import AnswerError, ParamsError
+
+MAX_SEED = 2**63 - 1
+
+
+@dataclass
+class Verdict:
+    """The result of grading one answer; ``to_json`` is the ``check --json`` contract."""
+
+    id: str
+    correct: bool
+    score: float
+    feedback: str
+    expected: Any
+    expected_text: str
+    mistake: str | None = None
+    error: str | None = None
+    method: str | None = None
+    near: bool = False
+    parts: dict[str, dict[str, Any]] | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.error else (0 if self.correct else 1)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "correct": self.correct, "score": self.score, "feedback": self.feedback,
+            "expected": self.expected, "expected_text": self.expected_text, "mistake": self.mistake,
+            "error": self.error, "method": self.method, "near": self.near, "parts": self.parts,
+        }
+
+
+@dataclass
+class Problem:
+    generator: Generator
+    params: dict[str, Any]
+    seed: int | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_seed(cls, generator: Generator, seed: int) -> Problem:
+        import numpy as np
+
+        if not 0 <= seed <= MAX_SEED:
+            raise ParamsError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
+        params = generator.sample_params(np.random.default_rng(seed))
+        return cls(generator, params, seed)
+
+    @classmethod
+    def from_params(cls, generator: Generator, params: dict[str, Any]) -> Problem:
+        if not isinstance(params, dict):
+            raise ParamsError("params must be a JSON object")
+        try:
+            generator.validate_params(params)
+        except ParamsError:
+            raise
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+            # a validator that trips over an odd value still owes the user a clear message
+            raise ParamsError(f"params do not fit {generator.id}: {type(exc).__name__}: {exc}") from None
+        return cls(generator, params, None)
+
+    @property
+    def id(self) -> str:
+        return self.generator.id
+
+    @cached_property
+    def answer(self) -> Any:
+        """The expected answer, JSON-native."""
+        return self.generator.solve(self.params)
+
+    @cached_property
+    def answer_text(self) -> str:
+        kind = self.generator.answer_kind
+        return kind.format(kind.from_json(self.answer))
+
+    def prompt(self) -> str:
+        return self.generator.prompt(self.params)
+
+    def solution(self) -> str:
+        return self.generator.solution(self.params)
+
+    def hints(self) -> list[str]:
+        return list(self.generator.hints(self.params))
+
+    def to_json(self, solution: bool = False) -> dict[str, Any]:
+        out = {
+            "id": self.id, "title": self.generator.title, "topic": self.generator.topic,
+            "seed": self.seed, "params": self.params, "prompt": self.prompt(),
+            "answer_kind": self.generator.answer_kind.name,
+            "instructions": self.generator.answer_kind.instructions,
+        }
+        if solution:
+            out.update(answer=self.answer, answer_text=self.answer_text, solution=self.solution(),
+                       hints=self.hints())
+        return out
+
+    def check(self, text: str) -> Verdict:
+        """Grade one answer: parse, compare, then look for a known mistake."""
+        kind = self.generator.answer_kind
+        expected = kind.from_json(self.answer)
+        base = dict(id=self.id, expected=self.answer, expected_text=self.answer_text)
+        try:
+            given = kind.parse(text)
+        except AnswerError as exc:
+            return Verdict(correct=False, score=0.0, feedback=str(exc), error=str(exc), **base)
+        match = kind.compare(given, expected)
+        score = _score(match)
+        parts = {name: {"correct": m.correct, "feedback": m.message, "near": m.near}
+                 for name, m in match.parts.items()} if match.parts else None
+        if match.correct:
+            return Verdict(correct=True, score=1.0, feedback=match.message or "Correct.",
+                           method=match.method, parts=parts, **base)
+        mistake = self._recognise_mistake(given, expected)
+        if mistake is not None:
+            feedback = mistake.feedback
+        else:
+            feedback = match.message or "Incorrect."
+        return Verdict(correct=False, score=score, feedback=feedback, method=match.method,
+                       mistake=mistake.name if mistake else None, near=match.near, parts=parts, **base)
+
+    def _recognise_mistake(self, given: Any, expected: Any):
+        """The first declared mistake whose wrong answer the student gave (and which differs
+        from the right answer for these params, so it can be told apart)."""
+        kind = self.generator.answer_kind
+        for mistake in self.generator.mistakes:
+            wrong = self.mistake_answer(mistake)
+            if wrong is None:
+                continue
+            if kind.compare(given, wrong).correct:
+                return mistake
+        return None
+
+    def mistake_answer(self, mistake) -> Any:
+        """The mistake's wrong answer as an internal value, or None where it does not apply
+        or cannot be told apart from the right answer."""
+        kind = self.generator.answer_kind
+        key = "mistake:" + mistake.name
+        if key not in self._cache:
+            wrong_json = mistake.answer(self.params)
+            wrong = None
+            if wrong_json is not None:
+                wrong = kind.from_json(wrong_json)
+                if kind.compare(wrong, kind.from_json(self.answer)).correct:
+                    wrong = None
+            self._cache[key] = wrong
+        return self._cache[key]
+
+
+def _score(match: Match) -> float:
+    if match.correct:
+        return 1.0
+    return match.score if match.score is not None else 0.0
+
+
+def is_finite_json(value: Any) -> bool:
+    """True when every number inside a JSON-native value is finite."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    if isinstance(value, (int, float)):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(is_finite_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(is_finite_json(v) for v in value.values())
+    return False

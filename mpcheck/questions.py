@@ -1,0 +1,144 @@
+"""Concept-question banks: TOML files turned into generators with ``origin="question"``.
+
+A bank is a list of ``[[question]]`` tables::
+
+    [[question]]
+    id = "cnn.q-correlation"          # <topic>.q-<kebab-name>, unique
+    kind = "choice"                   # choice | multi-choice | true-false | numeric
+    section = "1"                     # the summary section it covers
+    text = "What does a deep-learning conv layer compute?"
+    options = ["convolution", "cross-correlation", "..."]
+    answer = "b"                      # letter(s) for choices, true/false, or a number
+    explanation = "Why, not only what."
+    tags = ["convolution"]
+    tolerance = 0.01                  # numeric only, relative; optional
+
+Options are shown in an order drawn from the seed, so letters are not memorised.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from mpcheck.answers.kinds import Boolean, Choice, Real
+from mpcheck.api import Generator
+from mpcheck.errors import ParamsError
+
+KINDS = ("choice", "multi-choice", "true-false", "numeric")
+REQUIRED = ("id", "kind", "text", "answer", "explanation")
+OPTIONAL = ("options", "tags", "section", "tolerance", "title")
+ID_PATTERN = re.compile(r"^[a-z0-9]+\.q-[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class BankError(ValueError):
+    """A question bank does not follow the schema; the message names the question."""
+
+
+def load_bank(path: Path | Any) -> list[Generator]:
+    """Read one bank (a path or an importlib Traversable) into generators."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [question_generator(q, source=str(path)) for q in data.get("question", [])]
+
+
+def validate_question(q: dict[str, Any], source: str = "bank") -> None:
+    where = f"{source}: question {q.get('id', '?')!r}"
+    missing = [k for k in REQUIRED if k not in q]
+    unknown = [k for k in q if k not in REQUIRED + OPTIONAL]
+    if missing or unknown:
+        raise BankError(f"{where}: missing {missing or '-'}, unknown {unknown or '-'}")
+    if not isinstance(q["id"], str) or not ID_PATTERN.match(q["id"]):
+        raise BankError(f"{where}: id must look like 'topic.q-some-name'")
+    if q["kind"] not in KINDS:
+        raise BankError(f"{where}: kind must be one of {KINDS}")
+    if not str(q["explanation"]).strip() or not str(q["text"]).strip():
+        raise BankError(f"{where}: text and explanation must not be empty")
+    kind, answer = q["kind"], q["answer"]
+    if kind in ("choice", "multi-choice"):
+        options = q.get("options")
+        if not isinstance(options, list) or not 2 <= len(options) <= 8:
+            raise BankError(f"{where}: choice questions need 2 to 8 options")
+        letters = string.ascii_lowercase[: len(options)]
+        answers = [answer] if kind == "choice" else answer
+        if not isinstance(answers, list) or not answers or any(a not in letters for a in answers):
+            raise BankError(f"{where}: answer must be option letter(s) among {letters}")
+    elif kind == "true-false" and not isinstance(answer, bool):
+        raise BankError(f"{where}: a true-false answer must be true or false")
+    elif kind == "numeric" and (isinstance(answer, bool) or not isinstance(answer, (int, float))):
+        raise BankError(f"{where}: a numeric answer must be a number")
+
+
+def question_generator(q: dict[str, Any], source: str = "bank") -> Generator:
+    validate_question(q, source)
+    kind = q["kind"]
+    options: list[str] = list(q.get("options", []))
+    n = len(options)
+
+    def sample_params(rng: Any) -> dict[str, Any]:
+        return {"order": [int(i) for i in rng.permutation(n)]} if options else {}
+
+    def validate_params(params: dict[str, Any]) -> None:
+        if not options:
+            if params:
+                raise ParamsError("this question takes no params")
+            return
+        order = params.get("order")
+        if set(params) != {"order"} or not isinstance(order, list) or sorted(order) != list(range(n)):
+            raise ParamsError(f"params must be {{\"order\": a permutation of 0..{n - 1}}}")
+
+    def shown(params: dict[str, Any]) -> list[int]:
+        return params.get("order", list(range(n)))
+
+    def letter_of(original_letter: str, params: dict[str, Any]) -> str:
+        return string.ascii_lowercase[shown(params).index(string.ascii_lowercase.index(original_letter))]
+
+    def solve(params: dict[str, Any]) -> Any:
+        if kind == "choice":
+            return letter_of(q["answer"], params)
+        if kind == "multi-choice":
+            return sorted(letter_of(a, params) for a in q["answer"])
+        return q["answer"]
+
+    def prompt(params: dict[str, Any]) -> str:
+        lines = [q["text"].strip()]
+        if kind == "multi-choice":
+            lines.append("(Select all that apply.)")
+        lines += [f"  {string.ascii_lowercase[i]}) {options[j]}" for i, j in enumerate(shown(params))]
+        return "\n".join(lines)
+
+    def solution(params: dict[str, Any]) -> str:
+        return q["explanation"].strip()
+
+    if kind in ("choice", "multi-choice"):
+        answer_kind: Any = Choice(options=tuple(options), multiple=kind == "multi-choice")
+    elif kind == "true-false":
+        answer_kind = Boolean()
+    else:
+        answer_kind = Real(rtol=float(q.get("tolerance", 1e-3)))
+
+    return Generator(
+        id=q["id"], title=q.get("title") or _title_from(q["text"]), answer_kind=answer_kind,
+        sample_params=sample_params, validate_params=validate_params, solve=solve, prompt=prompt,
+        solution=solution, tags=tuple(q.get("tags", ())), origin="question",
+    )
+
+
+def _title_from(text: str, width: int = 60) -> str:
+    first = " ".join(text.split())
+    return first if len(first) <= width else first[: width - 1].rstrip() + "…"
+
+
+def bank_ids(generators: Iterable[Generator]) -> list[str]:
+    return [g.id for g in generators if g.origin == "question"]
+
+
+def builtin_bank(topic: str) -> list[Generator]:
+    """The concept questions shipped in problems/<topic>.toml (empty if there is none)."""
+    from mpcheck_problems import bank
+
+    path = bank(topic)
+    return load_bank(path) if path.is_file() else []

@@ -1,0 +1,41 @@
+"""Plain-text formatting of numbers, vectors and matrices for prompts and worked solutions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def num(x: float, digits: int = 4) -> str:
+    """A number as a student would write it: integers bare, others to ``digits`` significant digits."""
+    x = float(x)
+    if x == 0:
+        return "0"
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        return f"{mantissa}e{int(exp)}"
+    return text
+
+
+def vec(values: Sequence[float], digits: int = 4) -> str:
+    """``[1, 0.5, -2]``."""
+    return "[" + ", ".join(num(v, digits) for v in values) + "]"
+
+
+def mat(rows: Sequence[Sequence[float]], digits: int = 4, indent: str = "  ") -> str:
+    """A matrix on several lines with aligned columns::
+
+        [ 1   0  -2 ]
+        [ 3  0.5  1 ]
+    """
+    cells = [[num(v, digits) for v in row] for row in rows]
+    widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
+    lines = ["[ " + "  ".join(c.rjust(w) for c, w in zip(row, widths)) + " ]" for row in cells]
+    return "\n".join(indent + line for line in lines)
+
+
+def shape(dims: Sequence[int]) -> str:
+    """``32×29×29``."""
+    return "×".join(str(d) for d in dims)

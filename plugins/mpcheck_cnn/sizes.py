@@ -1,0 +1,115 @@
+"""Output sizes of convolution layers.
+
+Per spatial dimension, PyTorch's Conv2d gives
+
+    out = floor((in + 2p − d(k − 1) − 1) / s) + 1
+
+where d(k − 1) + 1 is the extent of the dilated kernel. Channels out = number of kernels.
+"""
+
+from __future__ import annotations
+
+from mpcheck import params as P
+from mpcheck import sampling
+from mpcheck.api import Generator, Mistake, Shape
+from mpcheck.errors import ParamsError
+
+CONV_KEYS = ("in_channels", "height", "width", "out_channels", "kernel", "padding", "stride", "dilation")
+
+
+def conv_out(size: int, kernel: int, padding: int, stride: int, dilation: int) -> int:
+    # out = ⌊(in + 2p − d(k−1) − 1) / s⌋ + 1
+    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def _sample_conv(rng) -> dict:
+    kernel = sampling.pick(rng, [1, 3, 3, 5, 7])
+    dilation = sampling.pick(rng, [1, 1, 1, 2, 3])
+    padding = sampling.pick(rng, [0, 0, 1, 2, kernel // 2])
+    extent = dilation * (kernel - 1) + 1
+    height = sampling.ints(rng, max(extent, 8), 64)
+    width = sampling.pick(rng, [height, sampling.ints(rng, max(extent, 8), 64)])
+    return {"in_channels": sampling.pick(rng, [1, 3, 16, 32, 64]), "height": height, "width": width,
+            "out_channels": sampling.pick(rng, [8, 16, 32, 64, 128]), "kernel": kernel,
+            "padding": padding, "stride": sampling.pick(rng, [1, 1, 2, 2, 3]), "dilation": dilation}
+
+
+def _validate_conv(p: dict) -> None:
+    P.check_keys(p, CONV_KEYS)
+    for key in ("in_channels", "height", "width", "out_channels", "kernel", "stride", "dilation"):
+        P.integer(p, key, 1, 100_000)
+    P.integer(p, "padding", 0, 100_000)
+    for dim in ("height", "width"):
+        extent = p["dilation"] * (p["kernel"] - 1) + 1
+        if extent > p[dim] + 2 * p["padding"]:
+            raise ParamsError(f"the dilated kernel spans {extent} pixels, more than the padded "
+                              f"{dim} {p[dim]} + 2·{p['padding']} = {p[dim] + 2 * p['padding']}")
+
+
+def _conv_shape(p: dict, out=conv_out) -> list[int]:
+    args = (p["kernel"], p["padding"], p["stride"], p["dilation"])
+    return [p["out_channels"], out(p["height"], *args), out(p["width"], *args)]
+
+
+def _conv_prompt(p: dict) -> str:
+    return (f"An input of shape {p['in_channels']}×{p['height']}×{p['width']} (C×H×W) goes through a "
+            f"Conv2d layer with {p['out_channels']} kernels of size {p['kernel']}×{p['kernel']}, "
+            f"padding {p['padding']}, stride {p['stride']} and dilation {p['dilation']}.\n"
+            "What is the output shape C×H×W?")
+
+
+def _conv_solution(p: dict) -> str:
+    k, pad, s, d = p["kernel"], p["padding"], p["stride"], p["dilation"]
+    lines = ["Per spatial dimension: out = ⌊(in + 2p − d(k−1) − 1) / s⌋ + 1.",
+             f"The dilated kernel spans d(k−1) + 1 = {d}·{k - 1} + 1 = {d * (k - 1) + 1} pixels."]
+    for dim in ("height", "width"):
+        n = p[dim]
+        numerator = n + 2 * pad - d * (k - 1) - 1
+        lines.append(f"{dim}: ⌊({n} + 2·{pad} − {d}·{k - 1} − 1) / {s}⌋ + 1 = ⌊{numerator}/{s}⌋ + 1 "
+                     f"= {numerator // s} + 1 = {numerator // s + 1}")
+    lines.append(f"Channels out = number of kernels = {p['out_channels']}.")
+    lines.append(f"Output shape: {'×'.join(map(str, _conv_shape(p)))}.")
+    return "\n".join(lines)
+
+
+def _forgot_dilation(size, kernel, padding, stride, dilation):
+    return conv_out(size, kernel, padding, stride, 1)
+
+
+def _ceil(size, kernel, padding, stride, dilation):
+    return -(-(size + 2 * padding - dilation * (kernel - 1) - 1) // stride) + 1
+
+
+def _one_side_padding(size, kernel, padding, stride, dilation):
+    return (size + padding - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def _forgot_plus_one(size, kernel, padding, stride, dilation):
+    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride
+
+
+CONV_OUTPUT_SIZE = Generator(
+    id="cnn.conv-output-size",
+    title="Output shape of a Conv2d layer",
+    answer_kind=Shape(),
+    sample_params=_sample_conv,
+    validate_params=_validate_conv,
+    solve=_conv_shape,
+    prompt=_conv_prompt,
+    solution=_conv_solution,
+    hints=lambda p: ["Work out one spatial dimension at a time: ⌊(in + 2p − d(k−1) − 1)/s⌋ + 1.",
+                     "The number of output channels is the number of kernels, not the input channels."],
+    mistakes=(
+        Mistake("forgot-dilation", "You ignored the dilation: a dilated kernel spans d(k−1)+1 pixels, "
+                "not k.", lambda p: _conv_shape(p, _forgot_dilation)),
+        Mistake("ceil-instead-of-floor", "You rounded up: the output size rounds down, "
+                "⌊(in + 2p − d(k−1) − 1)/s⌋ + 1.", lambda p: _conv_shape(p, _ceil)),
+        Mistake("padding-one-side", "You padded only one side: padding p adds 2p to the size.",
+                lambda p: _conv_shape(p, _one_side_padding)),
+        Mistake("forgot-plus-one", "You forgot the +1: the first window position counts too.",
+                lambda p: _conv_shape(p, _forgot_plus_one)),
+    ),
+    tags=("conv", "shapes"),
+)
+
+GENERATORS = [CONV_OUTPUT_SIZE]

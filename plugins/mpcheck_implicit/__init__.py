@@ -1,0 +1,26 @@
+"""Built-in topic: Neural implicit representations (course chapter 10)."""
+
+from mpcheck.api import Topic, hookimpl
+
+TOPIC = Topic("implicit", "Neural implicit representations", chapter="10", summary="SDFs, differentiable volumetric rendering, NeRF, Gaussian splatting.")
+
+
+@hookimpl
+def register_topics(register):
+    register(TOPIC)
+
+
+@hookimpl
+def register_generators(register):
+    from mpcheck.questions import builtin_bank
+
+    for question in builtin_bank(TOPIC.name):
+        register(question)
+
+
+@hookimpl
+def register_derivations(register):
+    from mpcheck_implicit.derivations import DERIVATIONS
+
+    for derivation in DERIVATIONS:
+        register(derivation)
