@@ -8,28 +8,37 @@ only when they run.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from mpcheck.answers.base import AnswerKind, Match
-from mpcheck.answers.kinds import (
-    Boolean,
-    Choice,
-    Fraction,
-    Integer,
-    Matrix,
-    Parts,
-    Real,
-    Shape,
-    Vector,
-)
-from mpcheck.answers.expression import Expression
 from mpcheck.errors import AnswerError, ParamsError
 
+if TYPE_CHECKING:
+    from mpcheck.answers.base import AnswerKind
+
 hookimpl = pluggy.HookimplMarker("mpcheck")
+
+# Answer kinds load on first use, so that registering a plugin (which every `mpcheck --help`
+# does) does not pay for them.
+_LAZY = {
+    **dict.fromkeys(["Boolean", "Choice", "Fraction", "Integer", "Matrix", "Parts", "Real", "Shape",
+                     "Vector"], "mpcheck.answers.kinds"),
+    "Expression": "mpcheck.answers.expression",
+    "AnswerKind": "mpcheck.answers.base",
+    "Match": "mpcheck.answers.base",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'mpcheck.api' has no attribute {name!r}")
 
 Params = dict[str, Any]
 

@@ -226,10 +226,17 @@ def _commit(reg: Registry, info: PluginInfo, kind: str, item: Any) -> None:
     info.registered[label + "s"] = info.registered.get(label + "s", 0) + 1
 
 
+_reported: set[str] = set()
+
+
 def report(stream: Any = None) -> None:
-    """One line on stderr per failed plugin or warning, saying how to disable it."""
+    """One line on stderr per failed plugin or warning, saying how to disable it (once each)."""
     stream = stream or sys.stderr
     for info in _infos:
+        if stream is sys.stderr:
+            if info.name in _reported:
+                continue
+            _reported.add(info.name)
         if info.status == "failed":
             print(f"mpcheck: plugin {info.name!r} ({info.distribution} {info.version}) was skipped: "
                   f"{info.error}. To silence this, {info.how_to_disable()}.", file=stream)
@@ -243,3 +250,4 @@ def reset() -> None:
     global _manager, _registry
     _manager, _registry = None, None
     _infos.clear()
+    _reported.clear()

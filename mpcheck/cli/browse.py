@@ -5,9 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
-
-from mpcheck import plugins
 from mpcheck.cli import lookup
 from mpcheck.cli.app import app
 from mpcheck.cli.output import console, print_json
@@ -15,7 +12,7 @@ from mpcheck.cli.output import console, print_json
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for tools instead of a table.")]
 
 
-def topic_counts(reg: plugins.Registry) -> list[dict]:
+def topic_counts(reg) -> list[dict]:
     rows = []
     for name, topic in reg.topics.items():
         gens = [g for g in reg.generators.values() if g.topic == name]
@@ -36,6 +33,8 @@ def topics(json: JsonOption = False) -> None:
     if json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table(title="Topics", title_justify="left")
     for column in ("topic", "title", "generators", "questions", "derivations", "references"):
         table.add_column(column, justify="right" if column not in ("topic", "title") else "left")
@@ -49,11 +48,15 @@ def topics(json: JsonOption = False) -> None:
 @app.command("plugins")
 def list_plugins(json: JsonOption = False) -> None:
     """List the plugins that provide topics: name, version, what each registered, status."""
+    from mpcheck import plugins
+
     lookup.registry()
     infos = plugins.plugin_infos()
     if json:
         print_json([info.to_json() for info in infos])
         return
+    from rich.table import Table
+
     table = Table(title="Plugins", title_justify="left")
     for column in ("plugin", "distribution", "version", "registered", "status"):
         table.add_column(column)
@@ -83,6 +86,8 @@ def problems(
     if json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table(title=f"Problems{' in ' + topic if topic else ''}", title_justify="left")
     for column in ("id", "title", "answer", "kind"):
         table.add_column(column)

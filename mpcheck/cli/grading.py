@@ -5,7 +5,7 @@ from __future__ import annotations
 import json as jsonlib
 import sys
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.panel import Panel
@@ -15,7 +15,9 @@ from mpcheck.cli import lookup
 from mpcheck.cli.app import app
 from mpcheck.cli.output import console, fail, print_json, print_json_line
 from mpcheck.errors import UserError
-from mpcheck.problem import Problem, Verdict
+
+if TYPE_CHECKING:
+    from mpcheck.problem import Problem, Verdict
 
 MAX_BATCH_LINE = 200_000
 

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
-from mpcheck import plugins
-from mpcheck.api import Generator
 from mpcheck.errors import UserError
-from mpcheck.params import load_params
-from mpcheck.problem import Problem
+
+if TYPE_CHECKING:
+    from mpcheck.api import Generator
+    from mpcheck.plugins import Registry
+    from mpcheck.problem import Problem
+
+# Core modules load inside the functions: `mpcheck --help` imports this module.
 
 
-def registry() -> plugins.Registry:
+def registry() -> Registry:
+    from mpcheck import plugins
+
     reg = plugins.registry()
     plugins.report()
     return reg
@@ -40,6 +46,9 @@ def generator(problem_id: str) -> Generator:
 
 def problem(problem_id: str, seed: int | None, params: str | dict | None) -> Problem:
     """A problem from ``--seed`` or ``--params`` (one of them; neither means a random seed)."""
+    from mpcheck.params import load_params
+    from mpcheck.problem import Problem
+
     gen = generator(problem_id)
     if seed is not None and params is not None:
         raise UserError("give either --seed or --params, not both")

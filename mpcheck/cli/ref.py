@@ -1,1 +1,105 @@
-"""(in progress)"""
+"""ref: run reference implementations against their oracles, or read their annotated source."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Annotated, Optional
+
+import typer
+
+from mpcheck.cli import lookup
+from mpcheck.cli.app import app
+from mpcheck.cli.output import console, print_json
+from mpcheck.errors import UserError
+
+
+def _selected(topic: str | None, name: str | None) -> list:
+    refs = list(lookup.registry().references.values())
+    if topic is not None:
+        lookup.topic(topic)
+        refs = [r for r in refs if r.topic == topic]
+    if name is not None:
+        names = [r.name for r in refs]
+        refs = [r for r in refs if r.name == name]
+        if not refs:
+            raise UserError(f"no reference {name!r} in {topic}: available: {', '.join(names) or 'none'}")
+    if not refs:
+        raise UserError(f"no reference implementations{' in ' + topic if topic else ''} yet")
+    return refs
+
+
+def _require_torch() -> None:
+    if importlib.util.find_spec("torch") is None:
+        raise UserError("reference implementations need PyTorch: pip install 'mpcheck[torch]'")
+
+
+def _show_source(refs: list) -> None:
+    import inspect
+
+    from rich.syntax import Syntax
+
+    from mpcheck.reference import load_object
+
+    shown: set[str] = set()
+    for ref in refs:
+        module_name = ref.source or ref.run.partition(":")[0]
+        if module_name in shown:
+            continue
+        shown.add(module_name)
+        code = inspect.getsource(load_object(module_name))
+        console.rule(f"[bold]{module_name}[/bold]  (oracle: {ref.oracle})")
+        console.print(Syntax(code, "python", line_numbers=True, word_wrap=False))
+
+
+@app.command()
+def ref(
+    topic: Annotated[Optional[str], typer.Argument(help="Only this topic, e.g. cnn.")] = None,
+    name: Annotated[Optional[str], typer.Argument(help="Only this implementation, e.g. conv2d-unfold.")] = None,
+    device: Annotated[str, typer.Option("--device", help="auto (CUDA when present), cpu or cuda. "
+                                        "Default: $MPCHECK_DEVICE, else auto.")] = "",
+    source: Annotated[bool, typer.Option("--source", help="Print the annotated source instead of running.")] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON, one object per implementation.")] = False,
+) -> None:
+    """Run the reference implementations against their oracles (PyTorch built-ins, autograd,
+    closed forms) and show the largest error and the time against the built-in.
+
+    Exit code 1 if any implementation disagrees with its oracle.
+
+    Examples:
+      mpcheck ref cnn
+      mpcheck ref cnn conv2d-unfold --source
+      mpcheck ref --device cuda --json
+    """
+    refs = _selected(topic, name)
+    _require_torch()
+    if source:
+        _show_source(refs)
+        return
+    from mpcheck.reference import load_object, resolve_device
+
+    target = resolve_device(device or None)
+    rows = []
+    for r in refs:
+        result = load_object(r.run)(target)
+        rows.append({"topic": r.topic, "name": r.name, "title": r.title, "oracle": r.oracle,
+                     "device": result.device, "max_abs_error": result.max_abs_error,
+                     "tolerance": result.tolerance, "passed": result.passed, "ms": result.ms,
+                     "builtin_ms": result.builtin_ms})
+    failed = [row for row in rows if not row["passed"]]
+    if json:
+        print_json(rows)
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"Reference implementations on {target}", title_justify="left")
+        for column in ("topic", "name", "oracle", "max |error|", "", "ms", "built-in ms"):
+            table.add_column(column, justify="right" if "ms" in column or "error" in column else "left")
+        for row in rows:
+            builtin = "-" if row["builtin_ms"] is None else f"{row['builtin_ms']:.3f}"
+            table.add_row(row["topic"], row["name"], row["oracle"], f"{row['max_abs_error']:.2e}",
+                          "[green]✓[/green]" if row["passed"] else "[red]✗[/red]",
+                          f"{row['ms']:.3f}", builtin)
+        console.print(table)
+        console.print(f"{len(rows) - len(failed)} of {len(rows)} agree with their oracle.")
+    if failed:
+        raise typer.Exit(1)

@@ -112,4 +112,87 @@ CONV_OUTPUT_SIZE = Generator(
     tags=("conv", "shapes"),
 )
 
-GENERATORS = [CONV_OUTPUT_SIZE]
+
+# ---------------------------------------------------------------------------------------------
+# Pooling: the same formula with the window size as kernel (MaxPool2d has no dilation here).
+# ---------------------------------------------------------------------------------------------
+
+POOL_KEYS = ("channels", "height", "width", "kernel", "stride", "padding")
+
+
+def _sample_pool(rng) -> dict:
+    kernel = sampling.pick(rng, [2, 2, 3, 3, 4])
+    stride = sampling.pick(rng, [kernel, kernel, 2, 1, 3])
+    padding = sampling.pick(rng, [0, 0, 0, kernel // 2])
+    height = sampling.ints(rng, 7, 64)
+    width = sampling.pick(rng, [height, sampling.ints(rng, 7, 64)])
+    return {"channels": sampling.pick(rng, [3, 16, 32, 64, 96]), "height": height, "width": width,
+            "kernel": kernel, "stride": stride, "padding": padding}
+
+
+def _validate_pool(p: dict) -> None:
+    P.check_keys(p, POOL_KEYS)
+    for key in ("channels", "height", "width", "kernel", "stride"):
+        P.integer(p, key, 1, 100_000)
+    # PyTorch's pooling layers refuse padding above half the window: a window of padding only
+    P.integer(p, "padding", 0, p["kernel"] // 2)
+    for dim in ("height", "width"):
+        if p["kernel"] > p[dim] + 2 * p["padding"]:
+            raise ParamsError(f"the {p['kernel']}×{p['kernel']} window does not fit the padded {dim} "
+                              f"{p[dim]} + 2·{p['padding']}")
+
+
+def _pool_shape(p: dict, out=conv_out) -> list[int]:
+    args = (p["kernel"], p["padding"], p["stride"], 1)
+    return [p["channels"], out(p["height"], *args), out(p["width"], *args)]
+
+
+def _pool_prompt(p: dict) -> str:
+    return (f"A feature map of shape {p['channels']}×{p['height']}×{p['width']} (C×H×W) goes through "
+            f"MaxPool2d with a {p['kernel']}×{p['kernel']} window, stride {p['stride']} and padding "
+            f"{p['padding']}.\nWhat is the output shape C×H×W?")
+
+
+def _pool_solution(p: dict) -> str:
+    k, pad, s = p["kernel"], p["padding"], p["stride"]
+    lines = ["Pooling uses the convolution size formula with the window as kernel: "
+             "out = ⌊(in + 2p − k) / s⌋ + 1."]
+    for dim in ("height", "width"):
+        n = p[dim]
+        numerator = n + 2 * pad - k
+        lines.append(f"{dim}: ⌊({n} + 2·{pad} − {k}) / {s}⌋ + 1 = ⌊{numerator}/{s}⌋ + 1 "
+                     f"= {numerator // s} + 1 = {numerator // s + 1}")
+    lines.append(f"Pooling acts on each channel separately, so the {p['channels']} channels stay.")
+    lines.append(f"Output shape: {'×'.join(map(str, _pool_shape(p)))}.")
+    return "\n".join(lines)
+
+
+def _forgot_stride(size, kernel, padding, stride, dilation):
+    return conv_out(size, kernel, padding, 1, dilation)
+
+
+POOL_OUTPUT_SIZE = Generator(
+    id="cnn.pool-output-size",
+    title="Output shape of a MaxPool2d layer",
+    answer_kind=Shape(),
+    sample_params=_sample_pool,
+    validate_params=_validate_pool,
+    solve=_pool_shape,
+    prompt=_pool_prompt,
+    solution=_pool_solution,
+    hints=lambda p: ["Pooling follows the conv formula ⌊(in + 2p − k)/s⌋ + 1 with the window as kernel.",
+                     "Pooling never mixes channels."],
+    mistakes=(
+        Mistake("ceil-instead-of-floor", "You rounded up: by default (ceil_mode=False) the size rounds "
+                "down, ⌊(in + 2p − k)/s⌋ + 1.", lambda p: _pool_shape(p, _ceil)),
+        Mistake("padding-one-side", "You padded only one side: padding p adds 2p to the size.",
+                lambda p: _pool_shape(p, _one_side_padding)),
+        Mistake("forgot-plus-one", "You forgot the +1: the first window position counts too.",
+                lambda p: _pool_shape(p, _forgot_plus_one)),
+        Mistake("forgot-stride", "You slid the window one pixel at a time: divide by the stride.",
+                lambda p: _pool_shape(p, _forgot_stride)),
+    ),
+    tags=("pooling", "shapes"),
+)
+
+GENERATORS = [CONV_OUTPUT_SIZE, POOL_OUTPUT_SIZE]

@@ -1,0 +1,100 @@
+"""Start-up time of the CLI against a floor: a bare Typer app with as many commands.
+
+Runs each command and its floor interleaved, in fresh interpreters, and reports medians and
+ratios. Budgets (DESIGN.md): `--help` and `topics` ≤ 1.2× the floor; a numeric `check` ≤ 1.5×.
+
+    python benchmarks/startup.py [--runs 21] [--check]
+
+With --check the exit code is 1 when a budget is exceeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+FLOOR_TEMPLATE = '''
+import typer
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
+                  pretty_exceptions_enable=False)
+{commands}
+app()
+'''
+
+COMMAND_TEMPLATE = '''
+@app.command("{name}")
+def command_{index}(topic: str = typer.Argument(None), json: bool = typer.Option(False, "--json"),
+                    seed: int = typer.Option(None, "--seed"), answer: str = typer.Option(None, "--answer")):
+    """Command {index}: a docstring of typical length for the help screen."""
+    print("ok")
+'''
+
+CASES = [  # (label, mpcheck args, floor args, budget)
+    ("--help", ["--help"], ["--help"], 1.2),
+    ("topics", ["topics"], ["topics"], 1.2),
+    ("numeric check", ["check", "cnn.conv-output-size", "--seed", "1", "--answer", "16x15x15"],
+     ["check", "cnn.conv-output-size", "--seed", "1", "--answer", "16x15x15"], 1.5),
+]
+
+
+def command_names() -> list[str]:
+    from mpcheck.cli import app
+    from mpcheck import plugins
+
+    plugins.add_commands(app)
+    return [c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands]
+
+
+def write_floor(directory: Path) -> Path:
+    names = command_names()
+    for required in ("topics", "check"):
+        if required not in names:
+            names.append(required)
+    commands = "".join(COMMAND_TEMPLATE.format(name=n, index=i) for i, n in enumerate(names))
+    path = directory / "floor_app.py"
+    path.write_text(FLOOR_TEMPLATE.format(commands=textwrap.dedent(commands)))
+    return path
+
+
+def mpcheck_command() -> list[str]:
+    """The console script a user runs (falls back to ``python -m mpcheck``)."""
+    script = Path(sys.executable).with_name("mpcheck")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "mpcheck"]
+
+
+def wall(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--check", action="store_true", help="exit 1 when a budget is exceeded")
+    args = parser.parse_args()
+    over = False
+    with tempfile.TemporaryDirectory() as tmp:
+        floor = write_floor(Path(tmp))
+        print(f"{'command':<16}{'mpcheck ms':>12}{'floor ms':>10}{'ratio':>8}{'budget':>8}")
+        for label, ours, theirs, budget in CASES:
+            mine, base = [], []
+            for _ in range(args.runs):  # interleaved, so drift hits both alike
+                mine.append(wall([*mpcheck_command(), *ours]))
+                base.append(wall([sys.executable, str(floor), *theirs]))
+            m, b = statistics.median(mine) * 1000, statistics.median(base) * 1000
+            ratio = m / b
+            over |= ratio > budget
+            flag = "" if ratio <= budget else "  OVER"
+            print(f"{label:<16}{m:>12.1f}{b:>10.1f}{ratio:>8.2f}{budget:>8.1f}{flag}")
+    return 1 if (over and args.check) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

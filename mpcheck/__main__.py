@@ -1,0 +1,5 @@
+"""``python -m mpcheck`` runs the CLI."""
+
+from mpcheck.cli import main
+
+main()

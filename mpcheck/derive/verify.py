@@ -1,0 +1,198 @@
+"""Checking each step of a walkthrough: symbolically where SymPy can, else on random instances."""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from mpcheck.derive.limits import TimeLimitExceeded, time_limit
+from mpcheck.derive.steps import Check, Given, Step, Walkthrough
+
+#: minimum share of random draws where both sides must be finite for a numeric verdict
+MIN_VALID_SHARE = 0.5
+INEQUALITIES = (sp.StrictLessThan, sp.StrictGreaterThan, sp.LessThan, sp.GreaterThan)
+
+
+@dataclass
+class Outcome:
+    verified: bool
+    method: str  # "symbolic" | "numeric" | "unchecked"
+    detail: str = ""
+
+
+@dataclass
+class Line:
+    """A rendered line of a walkthrough with its verification outcome (None for a premise)."""
+
+    item: Step | Given
+    lhs: Any  # the chain's left-hand side this line continues (None at the start)
+    value: Any  # the expression later lines continue from
+    outcome: Outcome | None
+
+    @property
+    def is_step(self) -> bool:
+        return isinstance(self.item, Step)
+
+
+def expand_definitions(expr: Any, where: dict) -> Any:
+    """Substitute the walkthrough's shorthand symbols until none is left."""
+    for _ in range(10):
+        new = expr.xreplace(where) if where else expr
+        if new == expr:
+            return new
+        expr = new
+    return expr
+
+
+def _claim(step: Step, previous: Any) -> tuple[str, Any, Any]:
+    """("equation" | "inequality", left, right) for the step's claim."""
+    math_ = step.math
+    if isinstance(math_, INEQUALITIES):
+        return "inequality", math_.lhs, math_.rhs
+    if isinstance(math_, sp.Equality):
+        if step.claim == "follows":
+            return "equation", previous, math_.rhs
+        return "equation", math_.lhs, math_.rhs
+    if previous is None:
+        raise ValueError(f"step {step.reason!r} is a bare expression but nothing precedes it; "
+                         "start with Given(...) or an equation")
+    return "equation", previous, math_
+
+
+def _is_zero(expr: Any) -> bool:
+    expr = expr.doit()
+    if expr == 0:
+        return True
+    for simplifier in (sp.expand, sp.simplify):
+        if simplifier(expr) == 0:
+            return True
+    return False
+
+
+def _holds_symbolically(kind: str, left: Any, right: Any, op: Any) -> bool:
+    if kind == "equation":
+        return _is_zero(left - right)
+    truth = op.func(sp.simplify((left - right).doit()), 0)
+    return truth is sp.true
+
+
+def check_symbolic(kind, left, right, op, check: Check) -> Outcome | None:
+    """An Outcome if SymPy decided within the limit, else None (inconclusive)."""
+    try:
+        with time_limit(check.timeout):
+            if _holds_symbolically(kind, left, right, op):
+                return Outcome(True, "symbolic", "SymPy simplifies the difference to 0"
+                               if kind == "equation" else "SymPy proves the inequality")
+    except (TimeLimitExceeded, RecursionError):
+        return None
+    return None
+
+
+def _domain_for(symbol: Any, domain: dict) -> tuple[float, float]:
+    for key in (symbol, str(symbol)):
+        if key in domain:
+            return domain[key]
+    return (0.2, 3.0) if symbol.is_positive else (-2.0, 2.0)
+
+
+def evaluate_number(expr: Any, point: dict) -> complex:
+    """``expr`` at ``point`` as a complex number (nan where undefined)."""
+    expr = expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit())
+    value = expr.xreplace({s: sp.Float(v, 20) for s, v in point.items()}).evalf(15)
+    try:
+        return complex(value)
+    except (TypeError, ValueError):
+        if value.free_symbols:
+            raise ValueError(f"no value drawn for {', '.join(sorted(map(str, value.free_symbols)))}")
+        return complex("nan")
+
+
+def _sides_agree(kind: str, op: Any, a: complex, b: complex, rtol: float) -> bool:
+    if kind == "inequality":
+        return abs(a.imag) < 1e-12 and abs(b.imag) < 1e-12 and bool(op.func(a.real, b.real))
+    return abs(a - b) <= rtol * max(1.0, abs(a), abs(b))
+
+
+def check_numeric(kind, left, right, op, check: Check, seed: int) -> Outcome:
+    """Compare both sides at random draws; every finite draw must agree."""
+    symbols = sorted((left - right).free_symbols, key=str)
+    domain = dict(check.domain or {})
+    rng = random.Random(seed)
+    evaluate = check.evaluate or evaluate_number
+    agreed = tried = 0
+    for _ in range(check.draws):
+        point = {s: rng.uniform(*_domain_for(s, domain)) for s in symbols}
+        tried += 1
+        try:
+            a, b = complex(evaluate(left, point)), complex(evaluate(right, point))
+        except (ZeroDivisionError, OverflowError, ValueError) as exc:
+            if isinstance(exc, ValueError) and "no value drawn" in str(exc):
+                return Outcome(False, "numeric", str(exc))
+            continue
+        if not all(map(math.isfinite, (a.real, a.imag, b.real, b.imag))):
+            continue
+        if not _sides_agree(kind, op, a, b, check.rtol):
+            where = ", ".join(f"{s}={v:.4g}" for s, v in point.items())
+            return Outcome(False, "numeric", f"sides differ at {where}: {a.real:.6g} vs {b.real:.6g}")
+        agreed += 1
+    if agreed < max(1, MIN_VALID_SHARE * tried):
+        return Outcome(False, "numeric", f"only {agreed} of {tried} draws gave finite values")
+    return Outcome(True, "numeric", f"agrees at {agreed} random draws (rtol {check.rtol:g})")
+
+
+def check_predicate(check: Check) -> Outcome:
+    try:
+        result = check.test()
+    except Exception as exc:  # a failing test is an unverified step, shown with its reason
+        return Outcome(False, check.method, f"{check.description}: {type(exc).__name__}: {exc}")
+    ok, detail = result if isinstance(result, tuple) else (result, check.description)
+    return Outcome(bool(ok), check.method, str(detail))
+
+
+def verify_step(step: Step, previous: Any, where: dict, seed: int) -> Outcome:
+    check = step.check
+    if check.kind == "unchecked":
+        return Outcome(False, "unchecked", check.description)
+    if check.kind == "predicate":
+        return check_predicate(check)
+    try:
+        kind, left, right = _claim(step, previous)
+    except ValueError as exc:
+        return Outcome(False, "unchecked", str(exc))
+    left, right = expand_definitions(left, where), expand_definitions(right, where)
+    if check.kind == "symbolic":
+        outcome = check_symbolic(kind, left, right, step.math, check)
+        if outcome is not None:
+            return outcome
+        if not check.fallback:
+            return Outcome(False, "symbolic", "SymPy could not prove it within the time limit")
+    return check_numeric(kind, left, right, step.math, check, seed)
+
+
+def value_of(math_: Any) -> Any:
+    """What the next bare expression continues from: an equation's rhs, else the expression."""
+    return math_.rhs if isinstance(math_, sp.Equality) else math_
+
+
+def lines_of(walk: Walkthrough, verify: bool = True) -> list[Line]:
+    """Each premise and step with its chain context and (when ``verify``) its outcome."""
+    where = dict(walk.where)
+    lines: list[Line] = []
+    previous = lhs = None
+    for index, item in enumerate(walk.steps):
+        outcome = None
+        if isinstance(item, Step) and verify:
+            outcome = verify_step(item, previous, where, seed=1000 + index)
+        if isinstance(item.math, (sp.Equality, *INEQUALITIES)):
+            lhs = item.math.lhs
+        lines.append(Line(item, lhs, value_of(item.math), outcome))
+        previous = value_of(item.math)
+    return lines
+
+
+def all_verified(lines: list[Line]) -> bool:
+    return all(line.outcome is not None and line.outcome.verified for line in lines if line.is_step)

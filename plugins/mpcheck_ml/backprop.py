@@ -1,0 +1,183 @@
+"""Backpropagation through a small two-layer MLP, given the upstream gradient at the output.
+
+Forward:   a = W1 x + b1,   h = f(a),   ŷ = W2 h + b2
+Backward, with g = ∂L/∂ŷ given:
+    ∂L/∂W2 = g hᵀ                 (outer product: output gradient × layer input)
+    ∂L/∂h  = W2ᵀ g
+    δ      = ∂L/∂a = (W2ᵀ g) ⊙ f'(a)
+    ∂L/∂W1 = δ xᵀ,   ∂L/∂b1 = δ
+"""
+
+from __future__ import annotations
+
+import math
+
+from mpcheck import params as P
+from mpcheck import sampling
+from mpcheck.api import Generator, Matrix, Mistake, Parts, Vector
+from mpcheck.errors import ParamsError
+from mpcheck.text import mat, vec
+from mpcheck_ml.common import add, clean_mat, clean_vec, hadamard, matvec, outer, sigmoid, transpose
+
+ACTIVATIONS = ("relu", "sigmoid", "tanh")
+KEYS = ("x", "W1", "b1", "W2", "b2", "activation", "upstream")
+MAX_UNITS = 8
+
+
+def act(name: str, a: float) -> float:
+    if name == "relu":
+        return max(0.0, a)
+    return sigmoid(a) if name == "sigmoid" else math.tanh(a)
+
+
+def act_prime(name: str, a: float) -> float:
+    if name == "relu":
+        # [a > 0]; at a = 0 PyTorch uses 0
+        return 1.0 if a > 0 else 0.0
+    if name == "sigmoid":
+        # σ' = σ(1 − σ)
+        return sigmoid(a) * (1 - sigmoid(a))
+    # tanh' = 1 − tanh²
+    return 1 - math.tanh(a) ** 2
+
+
+def forward(p: dict) -> tuple[list[float], list[float]]:
+    # a = W1 x + b1,  h = f(a)
+    a = add(matvec(p["W1"], p["x"]), p["b1"])
+    h = [act(p["activation"], v) for v in a]
+    return a, h
+
+
+def backward(p: dict, prime_at=None, use_gate: bool = True) -> dict:
+    """The three gradients; ``prime_at`` and ``use_gate`` let a mistake replay a wrong step."""
+    a, h = forward(p)
+    g = p["upstream"]
+    # ∂L/∂W2 = g hᵀ
+    dW2 = outer(g, h)
+    # ∂L/∂h = W2ᵀ g
+    dh = matvec(transpose(p["W2"]), g)
+    # δ = ∂L/∂h ⊙ f'(a)
+    gate = [act_prime(p["activation"], v) for v in (prime_at or a)] if use_gate else [1.0] * len(a)
+    delta = hadamard(dh, gate)
+    # ∂L/∂W1 = δ xᵀ,  ∂L/∂b1 = δ
+    return {"dW2": clean_mat(dW2), "dW1": clean_mat(outer(delta, p["x"])), "db1": clean_vec(delta)}
+
+
+def _sample(rng) -> dict:
+    activation = sampling.pick(rng, ["relu", "relu", "relu", "sigmoid", "tanh"])
+    n_in, hidden, n_out = 2, sampling.pick(rng, [2, 2, 3]), sampling.pick(rng, [1, 2])
+    while True:
+        p = {"x": sampling.ints(rng, -2, 2, n_in), "W1": sampling.ints(rng, -2, 2, (hidden, n_in)),
+             "b1": sampling.ints(rng, -1, 1, hidden), "W2": sampling.ints(rng, -2, 2, (n_out, hidden)),
+             "b2": sampling.ints(rng, -1, 1, n_out), "activation": activation,
+             "upstream": sampling.ints(rng, -2, 2, n_out)}
+        if _interesting(p):
+            return p
+
+
+def _interesting(p: dict) -> bool:
+    """No pre-activation at ReLU's kink, some unit active, and non-zero weight gradients."""
+    a, h = forward(p)
+    grads = backward(p)
+    nonzero = lambda m: any(v != 0 for row in m for v in row)
+    kink_free = p["activation"] != "relu" or all(v != 0 for v in a)
+    return kink_free and any(v > 0 for v in h) and nonzero(grads["dW2"]) and nonzero(grads["dW1"])
+
+
+def _validate(p: dict) -> None:
+    P.check_keys(p, KEYS)
+    P.one_of(p, "activation", ACTIVATIONS)
+    x = P.vector(p, "x", max_length=MAX_UNITS)
+    W1 = P.matrix(p, "W1", cols=len(x), max_dim=MAX_UNITS)
+    P.vector(p, "b1", len(W1), max_length=MAX_UNITS)
+    W2 = P.matrix(p, "W2", cols=len(W1), max_dim=MAX_UNITS)
+    P.vector(p, "b2", len(W2), max_length=MAX_UNITS)
+    P.vector(p, "upstream", len(W2), max_length=MAX_UNITS)
+    if any(abs(v) > 1e6 for key in ("x", "b1", "b2", "upstream") for v in p[key]) or \
+            any(abs(v) > 1e6 for key in ("W1", "W2") for row in p[key] for v in row):
+        raise ParamsError("params: entries must lie in [−1e6, 1e6]")
+
+
+def _solve(p: dict) -> dict:
+    return backward(p)
+
+
+def _prompt(p: dict) -> str:
+    f = {"relu": "ReLU", "sigmoid": "σ (sigmoid)", "tanh": "tanh"}[p["activation"]]
+    return "\n".join([
+        f"A two-layer MLP computes a = W1 x + b1, h = f(a), ŷ = W2 h + b2 with f = {f}, where",
+        f"x = {vec(p['x'])},  b1 = {vec(p['b1'])},  b2 = {vec(p['b2'])},",
+        "W1 =", mat(p["W1"]), "W2 =", mat(p["W2"]),
+        f"Backpropagation has reached the output with upstream gradient ∂L/∂ŷ = {vec(p['upstream'])}.",
+        "Compute",
+        "  dW2: ∂L/∂W2 (same shape as W2)",
+        "  dW1: ∂L/∂W1 (same shape as W1)",
+        "  db1: ∂L/∂b1"])
+
+
+def _solution(p: dict) -> str:
+    a, h = forward(p)
+    g = p["upstream"]
+    dh = matvec(transpose(p["W2"]), g)
+    gate = [act_prime(p["activation"], v) for v in a]
+    grads = backward(p)
+    prime = {"relu": "[a > 0]", "sigmoid": "σ(a)(1 − σ(a))", "tanh": "1 − tanh(a)²"}[p["activation"]]
+    return "\n".join([
+        f"Forward: a = W1 x + b1 = {vec(a)},  h = f(a) = {vec(h)}.",
+        f"∂L/∂W2 = g hᵀ with g = {vec(g)}:", mat(grads["dW2"]),
+        f"∂L/∂h = W2ᵀ g = {vec(dh)}.",
+        f"f'(a) = {prime} = {vec(gate)}.",
+        f"δ = ∂L/∂a = ∂L/∂h ⊙ f'(a) = {vec(grads['db1'])}  (this is also ∂L/∂b1).",
+        f"∂L/∂W1 = δ xᵀ with x = {vec(p['x'])}:", mat(grads["dW1"]),
+        "Each weight gradient is (gradient at the layer's output) × (layer's input)ᵀ, so it has the "
+        "weight's shape."])
+
+
+def _transposed(p: dict) -> dict:
+    right = backward(p)
+    return {"dW2": transpose(right["dW2"]), "dW1": transpose(right["dW1"])}
+
+
+def _pre_activation(p: dict) -> dict:
+    # ∂L/∂W2 = g aᵀ: as if h were a, the activation skipped on the way up
+    a, _ = forward(p)
+    return {"dW2": clean_mat(outer(p["upstream"], a))}
+
+
+def _derivative_at_h(p: dict) -> dict:
+    _, h = forward(p)
+    grads = backward(p, prime_at=h)
+    return {"dW1": grads["dW1"], "db1": grads["db1"]}
+
+
+def _forgot_gate(p: dict) -> dict:
+    grads = backward(p, use_gate=False)
+    return {"dW1": grads["dW1"], "db1": grads["db1"]}
+
+
+MLP_BACKPROP = Generator(
+    id="ml.mlp-backprop",
+    title="Backpropagation through a two-layer MLP",
+    answer_kind=Parts({"dW2": Matrix(), "dW1": Matrix(), "db1": Vector()}),
+    sample_params=_sample,
+    validate_params=_validate,
+    solve=_solve,
+    prompt=_prompt,
+    solution=_solution,
+    hints=lambda p: ["Run the forward pass first: you need a and h.",
+                     "∂L/∂W2 = g hᵀ; then send the gradient back through W2ᵀ and through f'(a).",
+                     "∂L/∂W1 = δ xᵀ where δ = (W2ᵀ g) ⊙ f'(a)."],
+    mistakes=(
+        Mistake("forgot-activation-derivative", "You skipped f'(a): the gradient through the activation is "
+                "multiplied element-wise by f'(a) before it reaches W1.", _forgot_gate),
+        Mistake("transposed-outer-product", "A weight gradient is (output gradient)(input)ᵀ, shaped like the "
+                "weight: yours is transposed.", _transposed),
+        Mistake("used-pre-activation", "W2 multiplies h = f(a), not a: ∂L/∂W2 = g hᵀ.", _pre_activation),
+        Mistake("derivative-at-activation", "f' is evaluated at the pre-activation a, not at h = f(a).",
+                _derivative_at_h),
+    ),
+    tags=("backprop", "mlp", "gradient"),
+    difficulty=3,
+)
+
+GENERATORS = [MLP_BACKPROP]

@@ -1,0 +1,116 @@
+"""One step of the perceptron learning rule (labels ±1).
+
+    predict sign(wᵀx + b); on a mistake, y(wᵀx + b) ≤ 0:
+        w ← w + η y x,   b ← b + η y
+    otherwise nothing changes.
+
+The perceptron converges in finitely many steps iff the data are linearly separable.
+"""
+
+from __future__ import annotations
+
+from mpcheck import params as P
+from mpcheck import sampling
+from mpcheck.api import Generator, Mistake, Parts, Real, Vector
+from mpcheck.errors import ParamsError
+from mpcheck.text import num, vec
+from mpcheck_ml.common import add, clean, clean_vec, dot, scale
+
+MAX_DIM = 16
+
+
+def margin(p: dict) -> float:
+    # y (wᵀx + b): positive iff the example is on the right side
+    return p["y"] * (dot(p["w"], p["x"]) + p["b"])
+
+
+def step(p: dict, sign: int = 1, use_label: bool = True, update_bias: bool = True,
+         force: bool | None = None) -> dict:
+    """The rule, with switches that replay a wrong variant (for the mistakes)."""
+    mistake = margin(p) <= 0 if force is None else force
+    if not mistake:
+        return {"w": clean_vec(p["w"]), "b": clean(p["b"])}
+    y = p["y"] if use_label else 1
+    # w ← w + η y x
+    w = add(p["w"], scale(sign * p["lr"] * y, p["x"]))
+    # b ← b + η y
+    b = p["b"] + sign * p["lr"] * y if update_bias else p["b"]
+    return {"w": clean_vec(w), "b": clean(b)}
+
+
+def _sample(rng) -> dict:
+    n = sampling.pick(rng, [2, 2, 3])
+    want_mistake = rng.random() < 0.75
+    while True:
+        p = {"w": sampling.ints(rng, -3, 3, n), "b": sampling.ints(rng, -2, 2), "x": sampling.ints(rng, -3, 3, n),
+             "y": sampling.pick(rng, [-1, 1]), "lr": sampling.pick(rng, [1, 1, 0.5, 0.1, 2])}
+        m = margin(p)
+        # a margin of exactly 0 hinges on the ≤ in the rule; keep it out of sampled problems
+        if m != 0 and (m < 0) == want_mistake and any(p["x"]):
+            return p
+
+
+def _validate(p: dict) -> None:
+    P.check_keys(p, ("w", "b", "x", "y", "lr"))
+    w = P.vector(p, "w", max_length=MAX_DIM)
+    P.vector(p, "x", len(w))
+    P.real(p, "b")
+    P.real(p, "lr", 0, strict_lo=True)
+    if p["y"] not in (-1, 1) or isinstance(p["y"], bool):
+        raise ParamsError(f"params: 'y' must be the label −1 or 1, got {p['y']!r}")
+
+
+def _prompt(p: dict) -> str:
+    return (f"A perceptron with weights w = {vec(p['w'])} and bias b = {num(p['b'])} sees the example "
+            f"x = {vec(p['x'])} with label y = {p['y']}. Learning rate η = {num(p['lr'])}.\n"
+            "Apply one step of the perceptron rule: if y(wᵀx + b) ≤ 0, then w ← w + η y x and b ← b + η y; "
+            "otherwise nothing changes.\nGive the new w and b.")
+
+
+def _solution(p: dict) -> str:
+    s = dot(p["w"], p["x"]) + p["b"]
+    lines = [f"wᵀx + b = {num(dot(p['w'], p['x']))} + {num(p['b'])} = {num(s)}; "
+             f"y(wᵀx + b) = {p['y']} · {num(s)} = {num(margin(p))}."]
+    new = step(p)
+    if margin(p) > 0:
+        lines.append("That is positive: the example is classified correctly, so w and b stay as they are.")
+    else:
+        lines += ["That is ≤ 0: a mistake, so update.",
+                  f"w ← w + η y x = {vec(p['w'])} + {num(p['lr'])}·({p['y']})·{vec(p['x'])} = {vec(new['w'])}",
+                  f"b ← b + η y = {num(p['b'])} + {num(p['lr'])}·({p['y']}) = {num(new['b'])}"]
+    lines.append(f"Answer: w = {vec(new['w'])}, b = {num(new['b'])}")
+    return "\n".join(lines)
+
+
+def _wrong_branch(p: dict) -> dict:
+    # updating a correctly classified example, or leaving a misclassified one alone
+    return step(p, force=margin(p) > 0)
+
+
+PERCEPTRON_STEP = Generator(
+    id="ml.perceptron-step",
+    title="One perceptron update",
+    answer_kind=Parts({"w": Vector(), "b": Real()}),
+    sample_params=_sample,
+    validate_params=_validate,
+    solve=step,
+    prompt=_prompt,
+    solution=_solution,
+    hints=lambda p: ["First decide whether the example is misclassified: the sign of y(wᵀx + b).",
+                     "Only a mistake triggers an update, and it moves w towards y·x."],
+    mistakes=(
+        Mistake("wrong-branch", "Check the test y(wᵀx + b) ≤ 0: the perceptron updates on mistakes and only "
+                "on mistakes.", _wrong_branch),
+        Mistake("update-sign-flipped", "The update adds η y x (moving wᵀx towards the label); you subtracted it.",
+                lambda p: step(p, sign=-1) if margin(p) <= 0 else None),
+        Mistake("forgot-label", "The update is η y x: with y = −1 the example is subtracted.",
+                lambda p: step(p, use_label=False) if margin(p) <= 0 and p["y"] == -1 else None),
+        Mistake("forgot-learning-rate", "Scale the update by the learning rate: w ← w + η y x.",
+                lambda p: step({**p, "lr": 1}) if margin(p) <= 0 and p["lr"] != 1 else None),
+        Mistake("forgot-bias-update", "The bias updates too: b ← b + η y.",
+                lambda p: {"b": clean(p["b"])} if margin(p) <= 0 else None),
+    ),
+    tags=("perceptron", "linear-classifier"),
+)
+
+GENERATORS = [PERCEPTRON_STEP]

@@ -1,0 +1,40 @@
+"""Start-up discipline, proved in fresh interpreters: listings import neither numpy, sympy nor
+torch, and a numeric check imports numpy but not sympy or torch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import json, sys
+sys.argv = ["mpcheck", *json.loads(sys.argv[1])]
+from mpcheck.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+heavy = sorted(m for m in ("numpy", "sympy", "torch") if m in sys.modules)
+sys.stderr.write("HEAVY=" + json.dumps(heavy) + "\\n")
+"""
+
+
+def heavy_imports(*args: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))],
+                          capture_output=True, text=True, timeout=120)
+    line = [x for x in done.stderr.splitlines() if x.startswith("HEAVY=")]
+    assert line, done.stderr
+    return json.loads(line[-1][len("HEAVY="):])
+
+
+@pytest.mark.parametrize("args", [["--help"], ["topics"], ["topics", "--json"], ["problems"],
+                                  ["plugins"], ["check", "--help"], ["quiz", "--help"]])
+def test_listings_and_help_import_no_heavy_library(args):
+    assert heavy_imports(*args) == []
+
+
+def test_numeric_check_imports_numpy_only():
+    assert heavy_imports("check", "cnn.conv-output-size", "--seed", "3", "--answer", "1x2x3") == ["numpy"]
