@@ -16,12 +16,11 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import Any
 
 import pluggy
 
-from mpcheck import hookspecs
+from mpcheck import entrypoints, hookspecs
 from mpcheck.api import Derivation, Generator, Reference, Topic
 from mpcheck.errors import PluginError
 
@@ -93,9 +92,8 @@ def manager() -> pluggy.PluginManager:
     pm.add_hookspecs(hookspecs)
     only, disabled = _names("MPCHECK_LOAD_PLUGINS"), _names("MPCHECK_DISABLE_PLUGINS") or set()
     seen: set[str] = set()
-    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
-        dist = ep.dist.name if ep.dist else "?"
-        version = ep.dist.version if ep.dist else "?"
+    for ep in sorted(entrypoints.plugin_entries(), key=lambda e: e.name):
+        dist, version = ep.distribution, ep.version
         info = PluginInfo(ep.name, dist, version, builtin=dist == BUILTIN_DISTRIBUTION)
         if ep.name in seen:  # the same plugin seen twice on sys.path (e.g. editable + installed)
             continue
@@ -106,7 +104,7 @@ def manager() -> pluggy.PluginManager:
             info.status = "disabled"
             continue
         try:
-            pm.register(ep.load(), name=ep.name)
+            pm.register(entrypoints.load(ep), name=ep.name)
         except Exception as exc:  # a broken plugin must not take the others down
             _fail(info, exc, "import")
             continue

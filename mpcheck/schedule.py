@@ -72,3 +72,18 @@ def until(moment: float, now: datetime | None = None) -> str:
     if minutes < 48 * 60:
         return f"in {round(minutes / 60)} h"
     return f"in {round(minutes / 1440)} days"
+
+
+def review_queue(generators: list, cards: dict[str, CardRow], n: int, seed: int,
+                 now: datetime | None = None) -> list:
+    """What to review, ``n`` at most: due items first (most overdue first, topics interleaved),
+    then items never reviewed (shuffled by ``seed``, topics interleaved)."""
+    from mpcheck.deck import by_topic, interleave, shuffled
+
+    now = now or utcnow()
+    seen = [g for g in generators if g.id in cards]
+    due = sorted((g for g in seen if is_due(cards[g.id], now)), key=lambda g: (cards[g.id].due, g.id))
+    due_groups = by_topic(due)  # dicts keep insertion order: the topic with the oldest item first
+    fresh = by_topic(sorted((g for g in generators if g.id not in cards), key=lambda g: g.id))
+    fresh_groups = [shuffled(fresh[t], seed, t) for t in shuffled(sorted(fresh), seed, "topics")]
+    return (interleave(due_groups.values()) + interleave(fresh_groups))[:n]

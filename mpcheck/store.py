@@ -340,9 +340,10 @@ def _move_aside(path: Path) -> Path:
 
 def _insert_attempt(db: sqlite3.Connection, a: Attempt) -> int:
     cursor = db.execute(
-        "INSERT OR IGNORE INTO attempts (uid, problem_id, topic, seed, params, answer, correct, score,"
+        # only a repeat of the same attempt is skipped; any other constraint still fails loudly
+        "INSERT INTO attempts (uid, problem_id, topic, seed, params, answer, correct, score,"
         " feedback, mistake, error, seconds, hints, mode, session, at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
         (a.uid, a.problem_id, a.topic, a.seed,
          None if a.seed is not None or a.params is None else json.dumps(a.params),
          a.answer, int(a.correct), float(a.score), a.feedback, a.mistake, a.error, a.seconds,
@@ -367,3 +368,4 @@ def _get_card(db: sqlite3.Connection, item_id: str) -> CardRow | None:
 def _put_card(db: sqlite3.Connection, card: CardRow) -> None:
     db.execute("INSERT OR REPLACE INTO cards (item_id, topic, card, due, last_review)"
                " VALUES (?, ?, ?, ?, ?)", (card.item_id, card.topic, card.card, card.due, card.last_review))
+

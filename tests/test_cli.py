@@ -63,7 +63,7 @@ def test_bad_params_exit_2_with_a_reason(params, fragment):
     (["show", "cnn.conv-output-sise", "--seed", "1"], "Did you mean cnn.conv-output-size"),
     (["show", "cnn.conv-output-size", "--params", "{not json"], "not valid JSON"),
     (["show", "cnn.conv-output-size", "--params", "[1, 2]"], "must be a JSON object"),
-    (["show", "cnn.conv-output-size", "--params", "[" * 100_000], "too long"),
+    (["show", "cnn.conv-output-size", "--params", "[" * 100_001], "too long"),
     (["show", "cnn.conv-output-size", "--seed", "-1"], "seed must be between"),
     (["show", "cnn.conv-output-size", "--seed", "1", "--params", "{}"], "either --seed or --params"),
     (["check", "cnn.conv-output-size", "--answer", "1x2x3"], "give --seed or --params"),

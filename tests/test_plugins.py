@@ -175,3 +175,23 @@ def test_disable_plugins_variable_skips_by_name(site, monkeypatch):
     reg = plugins.registry()
     assert "cnn" not in reg.topics and "rnn" in reg.topics
     assert info("cnn").status == "disabled"
+
+
+def test_entry_point_cache_sees_a_newly_installed_plugin(site):
+    from mpcheck import entrypoints
+
+    before = {e.name for e in entrypoints.plugin_entries()}  # writes the cache
+    assert entrypoints._cache_file().is_file() and "extra_plugin" not in before
+    assert {e.name for e in entrypoints.plugin_entries()} == before  # served from the cache
+    plugin_module(site, "extra_plugin", GOOD_TOPIC)  # "installing" touches the folder
+    assert "extra_plugin" in {e.name for e in entrypoints.plugin_entries()}
+
+
+def test_entry_point_cache_survives_a_corrupt_file(site):
+    from mpcheck import entrypoints
+
+    path = entrypoints._cache_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{ not json")
+    assert "cnn" in {e.name for e in entrypoints.plugin_entries()}
+    assert path.read_text().startswith("{\"key\"")

@@ -209,7 +209,7 @@ class _Builder:
         if name in NUMBER_WRAPPERS:
             return self._number(node)
         if name == "Symbol":
-            raise AnswerError(_unknown_name(_string_arg(node), self.symbols))
+            raise AnswerError(_unknown_name(_string_arg(node) if node.args else name, self.symbols))
         if name in self.symbols:
             raise AnswerError(f"{name} is a variable, not a function: write {name}*(...) for a product")
         if name not in self.functions:
@@ -243,7 +243,7 @@ def _call_name(node: ast.Call) -> str | None:
 def _string_arg(node: ast.Call) -> str:
     if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
         return node.args[0].value
-    return "?"
+    return _call_name(node) or "?"
 
 
 def _unknown_name(name: str, symbols: dict) -> str:

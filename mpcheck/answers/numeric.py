@@ -17,6 +17,7 @@ import ast
 import math
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -140,7 +141,10 @@ def read_number(text: str) -> Reading:
         raise AnswerError(f"answer is too complex (more than {MAX_OPERATIONS} operations)")
     flat = " ".join(text.split())
     try:
-        tree = ast.parse(flat, mode="eval")
+        with warnings.catch_warnings():
+            # "invalid decimal literal" and the like would reach the user's terminal
+            warnings.simplefilter("ignore")
+            tree = ast.parse(flat, mode="eval")
     except SyntaxError:
         raise AnswerError(_syntax_hint(flat)) from None
     except (ValueError, RecursionError, MemoryError):
@@ -218,6 +222,8 @@ class _Evaluator:
 
     def eval_Constant(self, node: ast.Constant) -> Number:
         source = self.text[node.col_offset: node.end_col_offset]
+        if isinstance(node.value, complex):
+            raise AnswerError(f"{clip(source)!r}: complex numbers are not allowed")
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise AnswerError(f"{clip(source)} is not a number")
         literal = PLAIN_DECIMAL.fullmatch(source)
@@ -256,9 +262,12 @@ class _Evaluator:
 
     def eval_Call(self, node: ast.Call) -> Number:
         self.count()
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            what = node.func.id if isinstance(node.func, ast.Name) else describe(node.func)
-            raise AnswerError(f"calling {clip(what, 20)!r} is not allowed; the functions are "
+        if isinstance(node.func, ast.Constant):
+            raise AnswerError("write products with *, e.g. 2*(3), not 2(3)")
+        if not isinstance(node.func, ast.Name):
+            raise AnswerError(f"{describe(node.func)} is not allowed in a number")
+        if node.func.id not in FUNCTIONS:
+            raise AnswerError(f"calling {clip(node.func.id, 20)!r} is not allowed; the functions are "
                               + ", ".join(FUNCTIONS))
         name = node.func.id
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):

@@ -1,1 +1,192 @@
-"""(in progress)"""
+"""``mpcheck derive``: machine-checked derivations, shown, exported or practised step by step."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from mpcheck.cli import lookup
+from mpcheck.cli.app import app
+from mpcheck.cli.output import console, fail, print_json
+
+DERIVE_HELP = """Machine-checked derivations: every step is verified by SymPy or on random instances.
+
+  mpcheck derive --list            the derivations, by topic
+  mpcheck derive elbo              the walkthrough: each step with ✓ (verified), ✗ (failed) or
+                                   ? (unchecked), and the method that checked it
+  mpcheck derive elbo --latex      an align environment to paste into notes
+  mpcheck derive elbo --json       for tools: name, title, verified, steps
+  mpcheck derive elbo --practice   the next step is hidden: type it (e.g. -x/y), or hint/skip/quit
+
+Exit code: 0 when every step is verified, 1 when one is not, 2 for an unknown name.
+"""
+
+MARKS = {"symbolic": "✓", "numeric": "✓", "unchecked": "?"}
+
+
+def _derivations() -> dict:
+    return lookup.registry().derivations
+
+
+def _find(name: str):
+    table = _derivations()
+    if name not in table:
+        close = difflib.get_close_matches(name, list(table), n=3, cutoff=0.4)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        fail(f"unknown derivation {name!r}.{hint} (`mpcheck derive --list` lists them)")
+    return table[name]
+
+
+def _list(json: bool) -> None:
+    rows = [{"name": d.name, "title": d.title, "topic": d.topic, "summary": d.summary}
+            for d in sorted(_derivations().values(), key=lambda d: (d.topic, d.name))]
+    if json:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title="Derivations", title_justify="left")
+    for column in ("name", "topic", "title"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["name"], row["topic"], row["title"])
+    console.print(table)
+    console.print("Next: [bold]mpcheck derive NAME[/bold], or add --practice to type the steps yourself.")
+
+
+def _run(derivation, verify: bool = True):
+    from mpcheck.derive import run
+
+    try:
+        return run(derivation, verify=verify)
+    except Exception as exc:  # a broken derivation module is reported, not a traceback
+        fail(f"derivation {derivation.name!r} could not be built: {type(exc).__name__}: {exc}")
+
+
+def _mark(line) -> str:
+    outcome = line.outcome
+    if outcome.method == "unchecked":
+        return "[yellow]? unchecked[/yellow]"
+    if outcome.verified:
+        return f"[green]✓ {outcome.method}[/green]"
+    return f"[red]✗ {outcome.method}[/red]"
+
+
+def _show(report) -> None:
+    from mpcheck.derive import render
+
+    console.print(f"[bold]{report.title}[/bold]", highlight=False)
+    for assumption in report.walkthrough.assumptions:
+        console.print(f"  assume: {assumption}", markup=False)
+    console.print()
+    for line in report.lines:
+        console.print(render.line_pretty(line), markup=False, highlight=False)
+        if line.outcome is None:
+            console.print(f"    [dim]given:[/dim] {_escape(line.item.reason)}")
+        else:
+            detail = f" [dim]({_escape(line.outcome.detail)})[/dim]" if not line.outcome.verified else ""
+            console.print(f"    {_mark(line)}  {_escape(line.item.reason)}{detail}")
+        console.print()
+    steps = report.steps
+    good = sum(line.outcome.verified for line in steps)
+    verdict = "[green]verified[/green]" if report.verified else "[red]not fully verified[/red]"
+    console.print(f"{good} of {len(steps)} steps checked: {verdict}.")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _read_line(prompt: str) -> str | None:
+    """One line from the student; None at end of input."""
+    if sys.stdin.isatty():
+        try:
+            return input(prompt)
+        except EOFError:
+            return None
+    console.print(prompt, markup=False, end="")
+    line = sys.stdin.readline()
+    if not line:
+        console.print()
+        return None
+    console.print(line.rstrip("\n"), markup=False)
+    return line.strip()
+
+
+def _practice(report) -> None:
+    from mpcheck.derive import render
+    from mpcheck.derive.practice import grade, hint_for, question_for
+    from mpcheck.errors import AnswerError
+
+    console.print(f"[bold]{report.title}[/bold] — type each hidden step; "
+                  "'hint', 'skip' or 'quit' work too.")
+    for assumption in report.walkthrough.assumptions:
+        console.print(f"  assume: {assumption}", markup=False)
+    where = dict(report.walkthrough.where)
+    asked = right = 0
+    for line in report.lines:
+        question = question_for(line)
+        if question is None:
+            console.print(render.line_pretty(line), markup=False)
+            console.print(f"    [dim]{_escape(line.item.reason)}[/dim]")
+            continue
+        asked += 1
+        console.print(f"\nNext step: {_escape(line.item.reason)}")
+        if question.variables:
+            console.print(f"  (in {', '.join(question.variables)})", markup=False)
+        while True:
+            text = _read_line(f"  {question.prompt} ")
+            if text is None or text.lower() in ("quit", "q", "exit"):
+                console.print(f"Stopped. {right} of {asked} steps typed right.")
+                return
+            if text.lower() in ("hint", "h", "?"):
+                console.print(f"  hint: {_escape(hint_for(line.item, question))}")
+                continue
+            if text.lower() in ("skip", "s", ""):
+                console.print("  The step is:")
+                break
+            try:
+                match = grade(question, text, where)
+            except AnswerError as exc:
+                console.print(f"  [yellow]{_escape(str(exc))}[/yellow] — try again.")
+                continue
+            if match.correct:
+                right += 1
+                console.print(f"  [green]✓ right[/green] ({match.method})")
+            else:
+                console.print("  [red]✗ not quite.[/red] The step is:")
+            break
+        console.print(render.line_pretty(line), markup=False)
+    console.print(f"\nDone: {right} of {asked} steps typed right.")
+
+
+@app.command(help=DERIVE_HELP)
+def derive(
+    name: Annotated[Optional[str], typer.Argument(help="Derivation name, e.g. elbo (see --list).")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the derivations.")] = False,
+    latex: Annotated[bool, typer.Option("--latex", help="Print a LaTeX align environment.")] = False,
+    practice: Annotated[bool, typer.Option("--practice", help="Hide each step and type it yourself.")] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON for tools.")] = False,
+) -> None:
+    if list_ or name is None:
+        _list(json)
+        return
+    if sum((latex, practice, json)) > 1:
+        fail("choose one of --latex, --practice and --json")
+    report = _run(_find(name), verify=not practice)
+    if practice:
+        _practice(report)
+        return
+    if json:
+        print_json(report.to_json())
+    elif latex:
+        sys.stdout.write(report.latex())
+    else:
+        _show(report)
+    if not report.verified:
+        raise typer.Exit(1)

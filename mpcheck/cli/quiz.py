@@ -73,12 +73,16 @@ def quiz(
     no_record: Annotated[bool, typer.Option("--no-record", help="Do not store the attempts (nor update review schedules).")] = False,
     json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout (the session goes to stderr).")] = False,
 ) -> None:
-    """Practise a topic: answer, get feedback (known mistakes are named), see the worked solution.
+    """Practise a topic, with feedback and worked solutions.
 
-    At the prompt type your answer, or hint, skip, solution, quit (help lists them).
-    Reads one line per answer when stdin is not a terminal (multi-part answers: one line per
-    part, in order), so a quiz can be scripted. Every answer is stored as soon as it is given
-    (see `mpcheck stats`); an answer that cannot be read is explained and asked again.
+    At the prompt type your answer, or: hint, skip, solution, quit, help.
+    A wrong answer shows the feedback (a known mistake is named), the
+    expected answer and the worked solution with the numbers plugged in.
+    An answer that cannot be read is explained and asked again.
+
+    Every answer is stored as soon as it is given (see `mpcheck stats`).
+    When stdin is not a terminal, one line is read per answer (multi-part
+    answers: one line per part, in order), so a quiz can be scripted.
 
     Examples:
       mpcheck quiz cnn

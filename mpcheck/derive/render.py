@@ -54,11 +54,12 @@ def line_latex(line: Line) -> str:
     return f"&= {sp.latex(math_)}"
 
 
+_LATEX_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                  "_": r"\_", "{": r"\{", "}": r"\}", "^": r"\^{}", "~": r"\~{}"}
+
+
 def _latex_text(text: str) -> str:
-    for char, escaped in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"),
-                          ("#", r"\#"), ("_", r"\_"), ("{", r"\{"), ("}", r"\}")):
-        text = text.replace(char, escaped)
-    return text
+    return "".join(_LATEX_ESCAPES.get(char, char) for char in text)
 
 
 def latex_align(title: str, lines: list[Line]) -> str:

@@ -1,6 +1,6 @@
 """Built-in topic: convolutional networks (course chapter 1)."""
 
-from mpcheck.api import Topic, hookimpl
+from mpcheck.api import Reference, Topic, hookimpl
 
 TOPIC = Topic("cnn", "Convolutional networks", chapter="1",
               summary="Convolution vs correlation, output sizes, parameters, backprop through conv and pooling.")
@@ -14,10 +14,13 @@ def register_topics(register):
 @hookimpl
 def register_generators(register):
     from mpcheck.questions import builtin_bank
-    from mpcheck_cnn import sizes
+    from mpcheck_cnn import backward, forward, layers, pooling, sizes, transposed
 
-    for generator in [*sizes.GENERATORS, *builtin_bank(TOPIC.name)]:
-        register(generator)
+    for module in (sizes, layers, forward, backward, pooling, transposed):
+        for generator in module.GENERATORS:
+            register(generator)
+    for question in builtin_bank(TOPIC.name):
+        register(question)
 
 
 @hookimpl
@@ -26,3 +29,11 @@ def register_derivations(register):
 
     for derivation in DERIVATIONS:
         register(derivation)
+
+
+@hookimpl
+def register_references(register):
+    from mpcheck_cnn.references import REFERENCES
+
+    for reference in REFERENCES:
+        register(reference)

@@ -21,7 +21,7 @@ from mpcheck.errors import ParamsError
 from mpcheck.text import mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
-from mpcheck_cnn.forward import sample_kernel
+from mpcheck_cnn.forward import sample_kernel, step_text
 
 
 def _nonzero(grid) -> bool:
@@ -86,8 +86,9 @@ def _dk_prompt(p: dict) -> str:
 def _dk_solution(p: dict) -> str:
     k, s = p["kernel_size"], p["stride"]
     x_pad, d = G.pad(p["input"], p["padding"]), p["upstream"]
-    lines = [f"∂L/∂K[m, n] = Σ_i Σ_j δ[i, j] · X_pad[{s}i + m, {s}j + n]: every output used K[m, n] "
-             "once, on the input pixel under it — a correlation of the input with δ."]
+    at = f"X_pad[{step_text(s, 'i')} + m, {step_text(s, 'j')} + n]"
+    lines = [f"∂L/∂K[m, n] = Σ_i Σ_j δ[i, j] · {at}: every output used K[m, n] once, on the input "
+             "pixel under it — a correlation of the input with δ."]
     if p["padding"]:
         lines.append(f"Padded input X_pad =\n{mat(x_pad)}")
     if s > 1:

@@ -51,7 +51,8 @@ def _sample_forward(rng) -> dict:
              "padding": sampling.pick(rng, [0, 0, 1]), "stride": sampling.pick(rng, [1, 1, 2]),
              "mode": sampling.pick(rng, list(MODES))}
         out = _solve_forward(p) if _fits(p) else None
-        if out and min(G.shape(out)) >= 2 and any(v != 0 for row in out for v in row):
+        # an exam-sized output: 2 to 4 rows and columns, not all zero
+        if out and 2 <= min(G.shape(out)) and max(G.shape(out)) <= 4 and any(v != 0 for row in out for v in row):
             return p
 
 
@@ -72,6 +73,10 @@ def _products(x_pad, k, i: int, j: int, stride: int) -> str:
     terms = [f"({num(k[m][n])})({num(x_pad[i * stride + m][j * stride + n])})"
              for m in range(len(k)) for n in range(len(k[0]))]
     return " + ".join(terms)
+
+
+def step_text(stride: int, index: str) -> str:
+    return index if stride == 1 else f"{stride}{index}"
 
 
 def _forward_prompt(p: dict) -> str:
@@ -95,7 +100,8 @@ def _forward_solution(p: dict) -> str:
     (kh, kw), (h, w) = G.shape(k), G.shape(x_pad)
     lines.append(f"Output size: ⌊({h} − {kh})/{s}⌋ + 1 = {len(out)} rows, "
                  f"⌊({w} − {kw})/{s}⌋ + 1 = {len(out[0])} columns.")
-    lines.append(f"Y[i, j] = Σ_m Σ_n K'[m, n] · X_pad[{s}i + m, {s}j + n] (K' the kernel used above):")
+    lines.append(f"Y[i, j] = Σ_m Σ_n K'[m, n] · X_pad[{step_text(s, 'i')} + m, {step_text(s, 'j')} + n] "
+                 "(K' the kernel used above):")
     for i, row in enumerate(out):
         for j, value in enumerate(row):
             lines.append(f"  Y[{i},{j}] = {_products(x_pad, k, i, j, s)} = {num(value)}")

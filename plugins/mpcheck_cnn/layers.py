@@ -257,6 +257,13 @@ def receptive_field(layers: list[dict], *, strides: bool = True, dilation: bool 
 
 
 def _sample_rf(rng) -> dict:
+    p = _sample_rf_layers(rng)
+    while all(layer["type"] == "pool" for layer in p["layers"]):
+        p = _sample_rf_layers(rng)
+    return p
+
+
+def _sample_rf_layers(rng) -> dict:
     layers = []
     for _ in range(sampling.ints(rng, 2, 4)):
         if sampling.pick(rng, [True, False, False]):

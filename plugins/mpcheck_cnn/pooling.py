@@ -20,7 +20,7 @@ NONZERO_GRADIENTS = [-3, -2, -1, 1, 2, 3, 4, 5]
 
 def distinct_grid(rng, rows: int, cols: int, lo: int = -9, hi: int = 30) -> list[list[int]]:
     """Small distinct integers, so that no pooling window has a tie."""
-    values = [int(v) for v in rng.choice(range(lo, hi + 1), size=rows * cols, replace=False)]
+    values = [lo + int(v) for v in rng.choice(hi - lo + 1, size=rows * cols, replace=False)]
     return [values[r * cols:(r + 1) * cols] for r in range(rows)]
 
 
@@ -95,6 +95,9 @@ def _pool_solution(p: dict) -> str:
                      f"{num(x[r][c])} at X[{r},{c}]{note} → receives δ[{i},{j}] = {num(d[i][j])}")
     if p["stride"] < s:
         lines.append("The windows overlap: where several windows pick the same entry, their gradients add.")
+    covered = [(G.out_size(n, s, 0, p["stride"]) - 1) * p["stride"] + s for n in (h, w)]
+    if covered != [h, w]:
+        lines.append("Rows/columns that no window reaches (the size formula rounds down) get gradient 0.")
     if tie_note:
         lines.append("With a tie the maximum is not differentiable; PyTorch's max_pool2d routes the "
                      "gradient to the first maximum it meets scanning the window row by row.")
@@ -163,7 +166,8 @@ def _solve_unpool(p: dict, kind: str | None = None) -> list[list[float]]:
 def _sample_unpool(rng) -> dict:
     kind = sampling.pick(rng, list(KINDS))
     factor = 2 if kind == "max-unpool" else sampling.pick(rng, [2, 2, 3])
-    h, w = sampling.ints(rng, 2, 3), sampling.ints(rng, 2, 3)
+    # at most 6×6 cells to fill by hand (and to type)
+    h, w = (2, 2) if factor == 3 else sampling.pick(rng, [(2, 2), (2, 3), (3, 2)])
     p = {"kind": kind, "input": [[sampling.pick(rng, NONZERO_GRADIENTS) for _ in range(w)] for _ in range(h)],
          "factor": factor}
     if kind == "max-unpool":

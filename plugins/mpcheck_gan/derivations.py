@@ -3,3 +3,8 @@
 from mpcheck.api import Derivation
 
 DERIVATIONS: list[Derivation] = []
+
+DERIVATIONS.append(Derivation(
+    "optimal-discriminator", "The optimal discriminator and the value of the GAN game", "gan",
+    build="mpcheck_gan.derive_discriminator:build",
+    summary="Maximise a log y + b log(1 − y) pointwise: D* = p_d/(p_d + p_m); V(G, D*) = −log 4 + 2 JSD."))

@@ -13,9 +13,10 @@ def register_topics(register):
 @hookimpl
 def register_generators(register):
     from mpcheck.questions import builtin_bank
+    from mpcheck_math import chain, implicit
 
-    for question in builtin_bank(TOPIC.name):
-        register(question)
+    for generator in [*implicit.GENERATORS, *chain.GENERATORS, *builtin_bank(TOPIC.name)]:
+        register(generator)
 
 
 @hookimpl

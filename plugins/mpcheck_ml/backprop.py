@@ -67,10 +67,13 @@ def _sample(rng) -> dict:
     activation = sampling.pick(rng, ["relu", "relu", "relu", "sigmoid", "tanh"])
     n_in, hidden, n_out = 2, sampling.pick(rng, [2, 2, 3]), sampling.pick(rng, [1, 2])
     while True:
-        p = {"x": sampling.ints(rng, -2, 2, n_in), "W1": sampling.ints(rng, -2, 2, (hidden, n_in)),
-             "b1": sampling.ints(rng, -1, 1, hidden), "W2": sampling.ints(rng, -2, 2, (n_out, hidden)),
-             "b2": sampling.ints(rng, -1, 1, n_out), "activation": activation,
-             "upstream": sampling.ints(rng, -2, 2, n_out)}
+        # one draw per range keeps sampling cheap: entries in [−2, 2], biases in [−1, 1]
+        flat = iter(sampling.ints(rng, -2, 2, n_in + hidden * n_in + n_out * hidden + n_out))
+        biases = iter(sampling.ints(rng, -1, 1, hidden + n_out))
+        take = lambda it, k: [next(it) for _ in range(k)]
+        p = {"x": take(flat, n_in), "W1": [take(flat, n_in) for _ in range(hidden)], "b1": take(biases, hidden),
+             "W2": [take(flat, hidden) for _ in range(n_out)], "b2": take(biases, n_out),
+             "activation": activation, "upstream": take(flat, n_out)}
         if _interesting(p):
             return p
 
@@ -135,24 +138,22 @@ def _solution(p: dict) -> str:
 
 def _transposed(p: dict) -> dict:
     right = backward(p)
-    return {"dW2": transpose(right["dW2"]), "dW1": transpose(right["dW1"])}
+    return {**right, "dW2": transpose(right["dW2"]), "dW1": transpose(right["dW1"])}
 
 
 def _pre_activation(p: dict) -> dict:
     # ∂L/∂W2 = g aᵀ: as if h were a, the activation skipped on the way up
     a, _ = forward(p)
-    return {"dW2": clean_mat(outer(p["upstream"], a))}
+    return {**backward(p), "dW2": clean_mat(outer(p["upstream"], a))}
 
 
 def _derivative_at_h(p: dict) -> dict:
     _, h = forward(p)
-    grads = backward(p, prime_at=h)
-    return {"dW1": grads["dW1"], "db1": grads["db1"]}
+    return backward(p, prime_at=h)
 
 
 def _forgot_gate(p: dict) -> dict:
-    grads = backward(p, use_gate=False)
-    return {"dW1": grads["dW1"], "db1": grads["db1"]}
+    return backward(p, use_gate=False)
 
 
 MLP_BACKPROP = Generator(

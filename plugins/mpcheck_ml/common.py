@@ -113,5 +113,10 @@ def show(x: float) -> str:
     return f"{name} (≈ {num(x)})" if name else num(x)
 
 
+def paren(x: float) -> str:
+    """A number ready to follow an operator: negatives in parentheses, "2 + (−3)"."""
+    return f"({num(x)})" if x < 0 else num(x)
+
+
 def show_vec(values: Sequence[float]) -> str:
     return "[" + ", ".join(show(v) for v in values) + "]"

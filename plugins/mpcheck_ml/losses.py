@@ -219,7 +219,7 @@ def _solution_relation(p: dict) -> str:
 def _reversed_kl(p: dict):
     if any(pi == 0 and qi > 0 for pi, qi in zip(p["p"], p["q"])):
         return None
-    return {"kl": clean(kl(p["q"], p["p"], _unit_bits(p)))}
+    return {**_solve_relation(p), "kl": clean(kl(p["q"], p["p"], _unit_bits(p)))}
 
 
 def _other_unit(p: dict) -> dict:
@@ -242,9 +242,9 @@ ENTROPY_KL_RELATION = Generator(
                 _reversed_kl),
         Mistake("wrong-log-base", "Check the unit: nats use ln, bits use log₂.", _other_unit),
         Mistake("kl-sign-flipped", "KL(p‖q) = Σ p log(p/q) ≥ 0 (Gibbs' inequality); yours has the wrong sign.",
-                lambda p: {"kl": -_solve_relation(p)["kl"]}),
+                lambda p: {**_solve_relation(p), "kl": -_solve_relation(p)["kl"]}),
         Mistake("entropy-of-q", "H(p) is the entropy of the data distribution p, not of the model q.",
-                lambda p: {"entropy": clean(entropy(p["q"], _unit_bits(p)))}),
+                lambda p: {**_solve_relation(p), "entropy": clean(entropy(p["q"], _unit_bits(p)))}),
     ),
     tags=("loss", "cross-entropy", "kl", "information"),
 )

@@ -14,7 +14,7 @@ from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Real, Vector
 from mpcheck.errors import ParamsError
 from mpcheck.text import num, vec
-from mpcheck_ml.common import add, clean, clean_vec, dot, scale
+from mpcheck_ml.common import add, clean, clean_vec, dot, paren, scale
 
 MAX_DIM = 16
 
@@ -62,22 +62,22 @@ def _validate(p: dict) -> None:
 
 def _prompt(p: dict) -> str:
     return (f"A perceptron with weights w = {vec(p['w'])} and bias b = {num(p['b'])} sees the example "
-            f"x = {vec(p['x'])} with label y = {p['y']}. Learning rate η = {num(p['lr'])}.\n"
+            f"x = {vec(p['x'])} with label y = {num(p['y'])}. Learning rate η = {num(p['lr'])}.\n"
             "Apply one step of the perceptron rule: if y(wᵀx + b) ≤ 0, then w ← w + η y x and b ← b + η y; "
             "otherwise nothing changes.\nGive the new w and b.")
 
 
 def _solution(p: dict) -> str:
     s = dot(p["w"], p["x"]) + p["b"]
-    lines = [f"wᵀx + b = {num(dot(p['w'], p['x']))} + {num(p['b'])} = {num(s)}; "
-             f"y(wᵀx + b) = {p['y']} · {num(s)} = {num(margin(p))}."]
+    lines = [f"wᵀx + b = {num(dot(p['w'], p['x']))} + {paren(p['b'])} = {num(s)}; "
+             f"y(wᵀx + b) = {num(p['y'])} · {paren(s)} = {num(margin(p))}."]
     new = step(p)
     if margin(p) > 0:
         lines.append("That is positive: the example is classified correctly, so w and b stay as they are.")
     else:
         lines += ["That is ≤ 0: a mistake, so update.",
-                  f"w ← w + η y x = {vec(p['w'])} + {num(p['lr'])}·({p['y']})·{vec(p['x'])} = {vec(new['w'])}",
-                  f"b ← b + η y = {num(p['b'])} + {num(p['lr'])}·({p['y']}) = {num(new['b'])}"]
+                  f"w ← w + η y x = {vec(p['w'])} + {num(p['lr'])}·({num(p['y'])})·{vec(p['x'])} = {vec(new['w'])}",
+                  f"b ← b + η y = {num(p['b'])} + {num(p['lr'])}·({num(p['y'])}) = {num(new['b'])}"]
     lines.append(f"Answer: w = {vec(new['w'])}, b = {num(new['b'])}")
     return "\n".join(lines)
 
@@ -108,7 +108,7 @@ PERCEPTRON_STEP = Generator(
         Mistake("forgot-learning-rate", "Scale the update by the learning rate: w ← w + η y x.",
                 lambda p: step({**p, "lr": 1}) if margin(p) <= 0 and p["lr"] != 1 else None),
         Mistake("forgot-bias-update", "The bias updates too: b ← b + η y.",
-                lambda p: {"b": clean(p["b"])} if margin(p) <= 0 else None),
+                lambda p: step(p, update_bias=False) if margin(p) <= 0 else None),
     ),
     tags=("perceptron", "linear-classifier"),
 )

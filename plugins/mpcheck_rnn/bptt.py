@@ -18,6 +18,7 @@ from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Real, Vector
 from mpcheck.errors import ParamsError
 from mpcheck.text import num, vec
+from mpcheck_rnn.formatting import factor
 
 KEYS = ("w", "u", "h0", "x", "y")
 MAX_STEPS = 10
@@ -76,12 +77,13 @@ def sample(rng) -> dict:
 
 def _well_posed(p: dict) -> bool:
     """Every state away from 0 (else a contribution vanishes), a clear loss gradient, each term
-    and the total large enough to be checked to three digits, and w ≠ ±1 so the chain shows."""
+    and the total large enough to be checked to three digits (and the total not a near-cancellation
+    that rounding of the terms would swamp), and w ≠ ±1 so the chain shows."""
     terms = contributions(p)
     h = states(p)
     return (abs(p["w"]) not in (0.0, 1.0) and all(abs(v) >= 0.05 for v in h)
             and abs(h[-1] - p["y"]) >= 0.2 and all(abs(t) >= 2e-3 for t in terms)
-            and abs(math.fsum(terms)) >= 5e-3)
+            and abs(math.fsum(terms)) >= max(5e-3, 0.1 * max(abs(t) for t in terms)))
 
 
 def validate(p: dict) -> None:
@@ -108,15 +110,15 @@ def solution(p: dict) -> str:
     h = states(p)
     T = len(p["x"])
     terms = contributions(p)
-    lines = ["Forward: " + ", ".join(f"h_{t} = tanh({num(p['w'])}·{num(h[t - 1])} + {num(p['u'])}·"
-                                     f"{num(p['x'][t - 1])}) = {num(h[t])}" for t in range(1, T + 1)),
-             f"∂L/∂h_{T} = h_{T} − y = {num(h[T])} − {num(p['y'])} = {num(h[T] - p['y'])}",
+    lines = ["Forward: " + ", ".join(f"h_{t} = tanh({num(p['w'])}·{factor(h[t - 1])} + {num(p['u'])}·"
+                                     f"{factor(p['x'][t - 1])}) = {num(h[t])}" for t in range(1, T + 1)),
+             f"∂L/∂h_{T} = h_{T} − y = {num(h[T])} − {factor(p['y'])} = {num(h[T] - p['y'])}",
              "Each step k: ∂h_T/∂h_k = Π_{i=k+1..T} w(1 − h_i²), ∂⁺h_k/∂w = (1 − h_k²)·h_{k−1}."]
     for k in range(1, T + 1):
-        chain = " · ".join(f"{num(p['w'])}·(1 − {num(h[i])}²)" for i in range(k + 1, T + 1)) or "1"
-        lines.append(f"k = {k}: {num(h[T] - p['y'])} · [{chain}] · (1 − {num(h[k])}²)·{num(h[k - 1])}"
+        chain = " · ".join(f"{factor(p['w'])}·(1 − {factor(h[i])}²)" for i in range(k + 1, T + 1)) or "1"
+        lines.append(f"k = {k}: {factor(h[T] - p['y'])} · [{chain}] · (1 − {factor(h[k])}²)·{factor(h[k - 1])}"
                      f" = {num(terms[k - 1])}")
-    lines.append(f"∂L/∂w = {' + '.join(num(t) for t in terms)} = {num(math.fsum(terms))}")
+    lines.append(f"∂L/∂w = {' + '.join(factor(t) for t in terms)} = {num(math.fsum(terms))}")
     return "\n".join(lines)
 
 
@@ -133,7 +135,7 @@ MISTAKES = (
             lambda p: answer_of(contributions(p, tanh_derivative=False))),
     Mistake("only-last-term", "Your total is only the last term (k = T): w is shared over time, so "
             "∂L/∂w sums the contributions of every step.",
-            lambda p: {"total": contributions(p)[-1]}),
+            lambda p: {"terms": contributions(p), "total": contributions(p)[-1]}),
     Mistake("dropped-w-in-chain", "Your chain ∂h_T/∂h_k misses the factors w: "
             "∂h_i/∂h_{i−1} = w·(1 − h_i²).", lambda p: answer_of(contributions(p, chain_w=False))),
     Mistake("loss-gradient-sign", "Your signs are flipped: ∂L/∂h_T = h_T − y, not y − h_T.",

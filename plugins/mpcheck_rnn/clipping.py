@@ -13,6 +13,7 @@ from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
 from mpcheck.errors import ParamsError
 from mpcheck.text import num, vec
+from mpcheck_rnn.formatting import factor
 from mpcheck_rnn.vectors import clean, norm2
 
 KEYS = ("grad", "threshold")
@@ -72,7 +73,7 @@ def prompt(p: dict) -> str:
 def solution(p: dict) -> str:
     grad, tau = p["grad"], p["threshold"]
     size = norm2(grad)
-    squares = " + ".join(f"{num(g)}²" for g in grad)
+    squares = " + ".join(f"{factor(g)}²" for g in grad)
     lines = [f"‖∇‖ = √({squares}) = {num(size)}"]
     if size <= tau:
         lines.append(f"{num(size)} ≤ τ = {num(tau)}: no clipping, ∇ stays {vec(solve(p))}.")

@@ -130,7 +130,7 @@ def hints(p: dict) -> list[str]:
 
 def _output_from_pre_activation(p: dict) -> dict:
     # ŷ computed from a_2 instead of h_2 = tanh(a_2); the states themselves right
-    return {"y2": clean(matvec(p["W_hy"], unroll(p)["a"][-1]))}
+    return {**solve(p), "y2": clean(matvec(p["W_hy"], unroll(p)["a"][-1]))}
 
 
 MISTAKES = (

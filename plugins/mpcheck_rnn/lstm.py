@@ -155,7 +155,7 @@ MISTAKES = (
     Mistake("sigmoid-candidate", "You squashed the candidate g with σ; it uses tanh, so that the "
             "cell can be written with either sign.", lambda p: step(p, gates(p, candidate=sigmoid_all))),
     Mistake("forgot-cell-tanh", "Your h_t uses c_t directly: h_t = o ⊙ tanh(c_t).",
-            lambda p: {"h": step(p, squash_cell=False)["h"]}),
+            lambda p: step(p, squash_cell=False)),
     Mistake("concat-order-swapped", "You stacked [h_{t−1}; x_t]: the first columns of W multiply "
             "x_t, the last ones h_{t−1}.", _concat_swapped),
 )

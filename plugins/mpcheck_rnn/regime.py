@@ -64,18 +64,25 @@ def solve(p: dict) -> dict:
     return answer_of(largest_singular_value(p["W"]), GAMMA[p["activation"]])
 
 
+#: entry ranges that make each regime likely: (tanh decimals, sigmoid integers)
+RANGES = {VANISH: (0.8, 3), MAY_EXPLODE: (1.5, 5)}
+
+
 def sample(rng) -> dict:
     activation = sampling.pick(rng, ["tanh", "tanh", "sigmoid"])
+    # half vanishing, half not: the answer must not be guessable from the topic alone
+    target = sampling.pick(rng, [VANISH, MAY_EXPLODE])
+    decimal_range, integer_range = RANGES[target]
     while True:
         if activation == "tanh":
-            W = sampling.decimals(rng, -1.5, 1.5, 1, shape=(2, 2))
+            W = sampling.decimals(rng, -decimal_range, decimal_range, 1, shape=(2, 2))
         else:
-            W = sampling.ints(rng, -5, 5, shape=(2, 2))
-        p = {"W": W, "activation": activation}
+            W = sampling.ints(rng, -integer_range, integer_range, shape=(2, 2))
         lambda1 = largest_singular_value(W)
-        # clearly on one side of the boundary, and never the zero matrix
-        if lambda1 > 0.1 and abs(lambda1 * GAMMA[activation] - 1.0) >= 0.1:
-            return p
+        # clearly on the intended side of the boundary, and never the zero matrix
+        if (lambda1 > 0.1 and abs(lambda1 * GAMMA[activation] - 1.0) >= 0.1
+                and regime(lambda1, GAMMA[activation]) == target):
+            return {"W": W, "activation": activation}
 
 
 def validate(p: dict) -> None:
@@ -138,7 +145,8 @@ def hints(p: dict) -> list[str]:
 
 def _must_explode(p: dict) -> dict | None:
     # reading the necessary condition as a sufficient one
-    return {"regime": MUST_EXPLODE} if solve(p)["regime"] == MAY_EXPLODE else None
+    right = solve(p)
+    return {**right, "regime": MUST_EXPLODE} if right["regime"] == MAY_EXPLODE else None
 
 
 def _sigmoid_gamma_one(p: dict) -> dict | None:
@@ -154,10 +162,9 @@ MISTAKES = (
             _sigmoid_gamma_one),
     Mistake("spectral-radius", "You used the largest |eigenvalue| of W; the bound needs the "
             "largest singular value, the spectral norm √(λ_max(WᵀW)).",
-            lambda p: {"lambda1": spectral_radius(p["W"]),
-                       "regime": regime(spectral_radius(p["W"]), GAMMA[p["activation"]])}),
+            lambda p: answer_of(spectral_radius(p["W"]), GAMMA[p["activation"]])),
     Mistake("forgot-square-root", "You gave the largest eigenvalue of WᵀW; λ₁ is its square root.",
-            lambda p: {"lambda1": largest_singular_value(p["W"]) ** 2}),
+            lambda p: answer_of(largest_singular_value(p["W"]) ** 2, GAMMA[p["activation"]])),
 )
 
 GRADIENT_REGIME = Generator(

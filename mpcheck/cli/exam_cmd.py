@@ -1,0 +1,148 @@
+"""exam: a timed mock exam over several topics, graded with solutions once handed in."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from mpcheck.cli import lookup
+from mpcheck.cli.app import app
+from mpcheck.cli.output import console, err_console, print_json
+from mpcheck.cli.quiz import new_session_seed, open_store, recorder, session_id
+from mpcheck.errors import UserError
+
+DEFAULT_QUESTIONS = 10
+ENDINGS = {"done": "All questions answered.", "time": "Time is up: the paper was handed in.",
+           "quit": "Handed in early.", "eof": "End of input: the paper was handed in.",
+           "interrupted": "Interrupted: the paper was handed in."}
+
+
+def split_topics(topics: list[str] | None) -> list[str]:
+    """``--topics cnn,rnn`` and ``--topics cnn --topics rnn`` both work; none means all."""
+    names = [t.strip() for group in topics or [] for t in group.split(",") if t.strip()]
+    return [lookup.topic(t) for t in dict.fromkeys(names)]
+
+
+def exam_pool(topics: list[str]):
+    generators = lookup.registry().generators.values()
+    pool = [g for g in generators if not topics or g.topic in topics]
+    if not pool:
+        raise UserError("no problems in " + (", ".join(topics) if topics else "any topic") + " yet")
+    return pool
+
+
+def render_report(out: Console, result) -> None:
+    out.print()
+    out.rule("[bold]Exam report[/bold]")
+    out.print(ENDINGS[result.ended])
+    table = Table(title="Questions", title_justify="left")
+    for column in ("#", "problem", "your answer", "result", "expected"):
+        table.add_column(column, justify="right" if column == "#" else "left", overflow="fold")
+    for number, o in enumerate(result.outcomes, 1):
+        # answers are the student's text: never read as Rich markup
+        table.add_row(str(number), o.problem.id, Text(_shown_answer(o)), _result_label(o),
+                      Text(o.problem.answer_text))
+    out.print(table)
+    topics = Table(title="By topic", title_justify="left")
+    for column in ("topic", "questions", "right", "points"):
+        topics.add_column(column, justify="left" if column == "topic" else "right")
+    for row in result.topic_scores():
+        topics.add_row(row["topic"], str(row["questions"]), str(row["correct"]), f"{row['score']:.1f}")
+    out.print(topics)
+    for number, o in enumerate(result.outcomes, 1):
+        if not o.correct:
+            _render_correction(out, number, o)
+    total = len(result.outcomes)
+    out.print(Text(f"Score: {result.score:.1f} of {total} ({100 * result.score / total:.0f}%) in "
+                   f"{result.elapsed / 60:.1f} of {result.minutes:g} minutes.", style="bold"))
+
+
+def _shown_answer(o) -> str:
+    if o.status in ("blank", "skipped"):
+        return "(blank)"
+    return o.answer or ""
+
+
+def _result_label(o) -> str:
+    if o.status == "late":
+        return "[red]✗ after the time[/red]"
+    if o.verdict is None:
+        return "[red]✗ blank[/red]"
+    if o.verdict.error:
+        return "[red]✗ unreadable[/red]"
+    if o.correct:
+        return "[green]✓[/green]"
+    if o.verdict.mistake:
+        return f"[red]✗ {o.verdict.mistake}[/red]"
+    return f"[yellow]½ {o.score:.2f}[/yellow]" if o.score > 0 else "[red]✗[/red]"
+
+
+def _render_correction(out: Console, number: int, o) -> None:
+    body = Text(o.problem.prompt() + "\n\n")
+    v = o.verdict
+    if v is not None and v.error:
+        body.append("Your answer could not be read: ", style="bold yellow")
+        body.append(v.error + "\n")
+    elif v is not None:
+        body.append(v.feedback + "\n", style="red")
+        if v.mistake:
+            body.append(f"Recognised mistake: {v.mistake}\n", style="yellow")
+    body.append("Expected: ", style="bold")
+    body.append(o.problem.answer_text + "\n\n")
+    body.append(o.problem.solution())
+    out.print(Panel(body, title=f"{number}. {o.problem.generator.title}", title_align="left",
+                    subtitle=f"{o.problem.id} · seed {o.problem.seed}", subtitle_align="right"))
+
+
+@app.command()
+def exam(
+    topics: Annotated[Optional[list[str]], typer.Option("--topics", "-t", help="Topics to mix, e.g. cnn,rnn (default: all).")] = None,
+    n: Annotated[int, typer.Option("-n", "--questions", min=1, max=200, help="Questions on the paper.")] = DEFAULT_QUESTIONS,
+    minutes: Annotated[Optional[float], typer.Option("--minutes", "-m", min=0.001, help="Time allowed (default: 3 per question).")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Seed: the same seed sets the same paper.")] = None,
+    schedule: Annotated[bool, typer.Option("--schedule", help="Also update the review schedule with these answers.")] = False,
+    no_record: Annotated[bool, typer.Option("--no-record", help="Do not store the attempts.")] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print the graded report as JSON on stdout (the paper goes to stderr).")] = False,
+) -> None:
+    """Sit a timed mock exam, graded with solutions at the end.
+
+    A mixed paper; no feedback, hints or solutions until it is handed in,
+    then a report with scores per topic and the worked solutions.
+    The time left is shown with each question; an answer given after the
+    time is up is not graded and the paper is handed in. Type skip (or an
+    empty line) to leave a question blank, quit to hand in early.
+    An answer that cannot be read is not asked again: it is graded wrong
+    and the report says why. Every question is recorded (mode exam; a
+    blank scores 0); review schedules change only with --schedule.
+
+    Examples:
+      mpcheck exam
+      mpcheck exam --topics cnn,rnn -n 8 --minutes 20 --seed 3
+      mpcheck exam -t cnn -n 3 --minutes 5 --json < answers.txt
+    """
+    from mpcheck.exam import MINUTES_PER_QUESTION, build_paper, run_exam
+    from mpcheck.session import LineReader
+
+    out = err_console if json else console
+    chosen = split_topics(topics)
+    seed = new_session_seed() if seed is None else seed
+    minutes = n * MINUTES_PER_QUESTION if minutes is None else minutes
+    problems = build_paper(exam_pool(chosen), n, seed)
+    store = None if no_record else open_store()
+    record = recorder(store, "exam", session_id("exam"), schedule_items=schedule) if store else None
+    out.print(f"[bold]Exam[/bold]: {len(problems)} questions on {', '.join(chosen) or 'all topics'}, "
+              f"{minutes:g} minutes (seed {seed}). No feedback until the end; "
+              "skip leaves a question blank, quit hands the paper in.")
+    try:
+        result = run_exam(problems, LineReader(out), out, minutes, seed, record)
+    finally:
+        if store is not None:
+            store.close()
+    render_report(out, result)
+    if json:
+        print_json({"topics_asked": chosen, **result.to_json()})

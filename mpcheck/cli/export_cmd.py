@@ -1,0 +1,83 @@
+"""export: a worksheet of problems (and, on separate pages, their solutions) in Markdown or LaTeX."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from mpcheck.cli import lookup
+from mpcheck.cli.app import app
+from mpcheck.cli.output import err_console
+from mpcheck.errors import UserError
+
+FORMATS = ("md", "tex")
+
+
+def worksheet_pool(names: list[str]) -> list:
+    """Generators for each name: a topic gives all of its problems, a problem id just that one."""
+    reg = lookup.registry()
+    pool: dict[str, object] = {}
+    for name in names:
+        if name in reg.generators:
+            pool[name] = reg.generators[name]
+            continue
+        lookup.topic(name)
+        found = [g for g in reg.generators.values() if g.topic == name]
+        if not found:
+            raise UserError(f"topic {name!r} has no problems yet")
+        pool.update((g.id, g) for g in found)
+    return list(pool.values())
+
+
+def pick_format(fmt: str | None, output: str | None) -> str:
+    if fmt is None:
+        fmt = "tex" if output and output.endswith(".tex") else "md"
+    fmt = fmt.lower().lstrip(".")
+    fmt = {"markdown": "md", "latex": "tex"}.get(fmt, fmt)
+    if fmt not in FORMATS:
+        raise UserError(f"unknown format {fmt!r}: use md or tex")
+    return fmt
+
+
+@app.command()
+def export(
+    topics: Annotated[list[str], typer.Argument(help="Topics (all their problems) or problem ids.", show_default=False)],
+    n: Annotated[int, typer.Option("-n", "--questions", min=1, max=500, help="Problems on the sheet, in total.")] = 10,
+    seed: Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Seed: the same seed gives the same sheet.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="md or tex (default: from the -o suffix, else md).")] = None,
+    solutions: Annotated[bool, typer.Option("--solutions", help="Add answers and worked solutions, after the problems (LaTeX: on new pages).")] = False,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to FILE (default: stdout).", metavar="FILE")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Title of the sheet.")] = None,
+) -> None:
+    """Write a worksheet to hand out, in Markdown or LaTeX.
+
+    Numbered problems mixed across the topics; with --solutions, the
+    answers and worked solutions follow (LaTeX: on new pages). -n counts
+    problems in total. The LaTeX compiles with a plain pdflatex.
+
+    Examples:
+      mpcheck export cnn -n 8 --seed 1 --format md -o sheet.md
+      mpcheck export cnn rnn -n 12 --seed 2 --format tex --solutions -o sheet.tex && pdflatex sheet.tex
+      mpcheck export cnn.conv-output-size -n 5 --seed 3 --solutions
+    """
+    from mpcheck.cli.quiz import new_session_seed
+    from mpcheck.exam import build_paper
+    from mpcheck.export import Worksheet, to_latex, to_markdown
+
+    kind = pick_format(fmt, output)
+    seed = new_session_seed() if seed is None else seed
+    problems = build_paper(worksheet_pool(topics), n, seed)
+    sheet = Worksheet(title or "Exercises: " + ", ".join(topics), problems, seed, solutions)
+    text = to_latex(sheet) if kind == "tex" else to_markdown(sheet)
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror}") from None
+    err_console.print(f"Wrote {len(problems)} problems{' with solutions' if solutions else ''} to {output} "
+                      f"(seed {seed}).", markup=False, highlight=False)

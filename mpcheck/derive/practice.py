@@ -1,0 +1,76 @@
+"""``derive --practice``: which steps a student can type, and checking what they typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from mpcheck.answers.base import Match
+from mpcheck.derive.steps import Step
+from mpcheck.derive.verify import INEQUALITIES, Line, expand_definitions
+
+#: SymPy function classes a student can type (see mpcheck.answers.expression.FUNCTIONS)
+TYPABLE_FUNCTIONS = (sp.exp, sp.log, sp.Abs, sp.sin, sp.cos, sp.tan, sp.tanh, sp.sinh, sp.cosh,
+                     sp.asin, sp.acos, sp.atan)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the student is asked to type for one step."""
+
+    target: Any
+    prompt: str
+    variables: tuple[str, ...]
+    positive: tuple[str, ...]
+
+
+def _typable(expr: Any) -> bool:
+    if not isinstance(expr, sp.Expr) or expr.has(sp.Integral, sp.Derivative, sp.Sum, sp.Piecewise):
+        return False
+    if any(not isinstance(f, TYPABLE_FUNCTIONS) for f in expr.atoms(sp.Function)):
+        return False
+    return all(str(s).isidentifier() for s in expr.free_symbols)
+
+
+def question_for(line: Line) -> Question | None:
+    """The question for a step, or None where it is shown rather than asked."""
+    step = line.item
+    if not isinstance(step, Step) or step.practice is None or isinstance(step.math, INEQUALITIES):
+        return None
+    math_ = step.math
+    mode = step.practice
+    if mode == "auto":
+        mode = "rhs" if isinstance(math_, sp.Equality) else "expression"
+    if isinstance(math_, sp.Equality):
+        if mode == "difference":
+            target, prompt = math_.lhs - math_.rhs, f"type lhs − rhs of the next equation ({sp.sstr(math_.lhs)} − …)"
+        else:
+            target, prompt = math_.rhs, f"{sp.sstr(math_.lhs)} = ?"
+    else:
+        target = math_
+        prompt = f"{sp.sstr(line.lhs)} = ?" if line.lhs is not None else "= ?"
+    if not _typable(target):
+        return None
+    symbols = sorted(target.free_symbols, key=str)
+    return Question(target, prompt, tuple(map(str, symbols)),
+                    tuple(str(s) for s in symbols if s.is_positive))
+
+
+def grade(question: Question, text: str, where: dict) -> Match:
+    """Read the typed line (safely) and compare with the hidden step. Raises AnswerError."""
+    from mpcheck.answers.expression import equivalence, parse_expression
+
+    typed = parse_expression(text, question.variables, question.positive)
+    # the typed symbols stand for the step's own symbols (same names, same assumptions)
+    by_name = {str(s): s for s in question.target.free_symbols}
+    typed = typed.xreplace({s: by_name[str(s)] for s in typed.free_symbols})
+    return equivalence(expand_definitions(typed, where), expand_definitions(question.target, where))
+
+
+def hint_for(step: Step, question: Question) -> str:
+    if step.hint:
+        return step.hint
+    names = ", ".join(question.variables) or "no variables"
+    return f"{step.reason[:1].upper()}{step.reason[1:]}. The answer uses {names}."

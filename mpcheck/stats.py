@@ -1,0 +1,70 @@
+"""Progress in numbers: attempts, accuracy, due items and mastery per topic, accuracy over time.
+
+Mastery is the mean FSRS retrievability (the predicted chance of recalling an item now) over the
+topic's items that have been reviewed at least once; ``seen`` says how many that is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from mpcheck.schedule import is_due, retrievability, utcnow
+from mpcheck.store import Attempt, CardRow, parse_time, topic_of
+
+
+def topic_stats(topic: str, title: str, attempts: list[Attempt], cards: list[CardRow], items: int,
+                now: datetime) -> dict[str, Any]:
+    mine = [a for a in attempts if a.topic == topic]
+    my_cards = [c for c in cards if c.topic == topic]
+    right = sum(a.correct for a in mine)
+    recall = [retrievability(c, now) for c in my_cards]
+    return {"topic": topic, "title": title, "attempts": len(mine), "correct": right,
+            "accuracy": round(right / len(mine), 4) if mine else None,
+            "due": sum(is_due(c, now) for c in my_cards), "seen": len(my_cards), "items": items,
+            "mastery": round(sum(recall) / len(recall), 4) if recall else None}
+
+
+def daily_accuracy(attempts: list[Attempt]) -> list[dict[str, Any]]:
+    """Attempts and right answers per calendar day (local time), oldest first."""
+    total, right = Counter(), Counter()
+    for a in attempts:
+        day = parse_time(a.at).astimezone().date().isoformat()
+        total[day] += 1
+        right[day] += a.correct
+    return [{"date": day, "attempts": total[day], "correct": right[day],
+             "accuracy": round(right[day] / total[day], 4)} for day in sorted(total)]
+
+
+def rolling_accuracy(attempts: list[Attempt], window: int = 10) -> list[float]:
+    """Share right among the last ``window`` attempts, after each attempt (oldest first)."""
+    ordered = sorted(attempts, key=lambda a: parse_time(a.at))
+    out = []
+    for i in range(len(ordered)):
+        recent = ordered[max(0, i + 1 - window): i + 1]
+        out.append(sum(a.correct for a in recent) / len(recent))
+    return out
+
+
+def compute(attempts: list[Attempt], cards: list[CardRow], topics: dict[str, str],
+            items_per_topic: dict[str, int], only: str | None = None,
+            now: datetime | None = None) -> dict[str, Any]:
+    """The ``stats --json`` document. ``topics`` maps registered topic names to titles; topics
+    that only the store knows (a plugin since removed) are listed too."""
+    now = now or utcnow()
+    names = list(topics) + sorted(({a.topic for a in attempts} | {c.topic for c in cards}) - set(topics))
+    if only is not None:
+        names = [only]
+        attempts = [a for a in attempts if a.topic == only]
+        cards = [c for c in cards if c.topic == only]
+    rows = [topic_stats(t, topics.get(t, ""), attempts, cards, items_per_topic.get(t, 0), now) for t in names]
+    right = sum(a.correct for a in attempts)
+    return {"attempts": len(attempts), "correct": right,
+            "accuracy": round(right / len(attempts), 4) if attempts else None,
+            "due": sum(r["due"] for r in rows), "topics": rows, "days": daily_accuracy(attempts),
+            "by_mode": dict(Counter(a.mode for a in attempts))}
+
+
+def items_by_topic(generator_ids: list[str]) -> dict[str, int]:
+    return dict(Counter(topic_of(i) for i in generator_ids))

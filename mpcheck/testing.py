@@ -1,0 +1,171 @@
+"""Test kit for generators: one call checks a generator end to end over many seeds.
+
+    from mpcheck.testing import assert_generator_sound, assert_params_rejected
+
+    def test_conv_output_size():
+        assert_generator_sound(CONV_OUTPUT_SIZE)
+
+Every failure is an ``AssertionError`` naming the generator id, the seed and the params, so it
+can be reproduced with ``mpcheck show ID --seed S --solution``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from mpcheck.answers.base import AnswerKind
+from mpcheck.answers.parts import Parts
+from mpcheck.api import Generator, Mistake
+from mpcheck.errors import ParamsError
+from mpcheck.problem import Problem, is_finite_json
+
+JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def _where(generator: Generator, seed: int | None, params: Any) -> str:
+    shown = json.dumps(params, default=repr)
+    shown = shown if len(shown) <= 2_000 else shown[:2_000] + "…"
+    return f"{generator.id} (seed {seed}, params {shown})"
+
+
+def is_json_native(value: Any) -> bool:
+    """Only Python's own JSON types (a numpy scalar or array is not)."""
+    if type(value) in JSON_SCALARS:
+        return True
+    if type(value) is list:
+        return all(is_json_native(v) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and is_json_native(v) for k, v in value.items())
+    return False
+
+
+def _check_json(what: str, value: Any, where: str) -> None:
+    assert is_json_native(value), f"{where}: {what} is not JSON-native: {value!r}"
+    assert is_finite_json(value), f"{where}: {what} is not finite: {value!r}"
+    assert json.loads(json.dumps(value)) == value, f"{where}: {what} does not survive a JSON round trip"
+
+
+def _check_texts(problem: Problem, where: str) -> None:
+    for part, text in (("prompt", problem.prompt()), ("solution", problem.solution())):
+        assert isinstance(text, str) and text.strip(), f"{where}: empty {part}"
+    hints = problem.hints()
+    assert all(isinstance(h, str) and h.strip() for h in hints), f"{where}: a hint is empty: {hints!r}"
+
+
+def _check_accepted(problem: Problem, texts: Iterable[str], where: str) -> None:
+    for text in texts:
+        verdict = problem.check(text)
+        assert verdict.correct, (f"{where}: the right answer written as {text!r} was not accepted: "
+                                 f"{verdict.error or verdict.feedback}")
+
+
+def _check_rejected(problem: Problem, values: Iterable[Any], where: str) -> None:
+    kind = problem.generator.answer_kind
+    for value in values:
+        text = kind.format(value)
+        verdict = problem.check(text)
+        assert not verdict.correct, f"{where}: the wrong answer {text!r} was accepted"
+
+
+def _expected_mistake(problem: Problem, mistake: Mistake, wrong: Any) -> str:
+    """The name the pipeline should report: the first declared mistake giving the same answer."""
+    kind = problem.generator.answer_kind
+    for candidate in problem.generator.mistakes:
+        other = problem.mistake_answer(candidate)
+        if other is not None and kind.compare(wrong, other).correct:
+            return candidate.name
+    return mistake.name
+
+
+def _whole_answer(problem: Problem, wrong: Any) -> Any:
+    """A multi-part mistake may name only the parts it changes: the student's whole answer has
+    the right values in the other parts."""
+    kind = problem.generator.answer_kind
+    if isinstance(kind, Parts) and isinstance(wrong, dict):
+        return {**kind.from_json(problem.answer), **wrong}
+    return wrong
+
+
+def _check_mistakes(problem: Problem, where: str, seen: set[str]) -> None:
+    kind = problem.generator.answer_kind
+    for mistake in problem.generator.mistakes:
+        wrong = problem.mistake_answer(mistake)
+        if wrong is None:
+            continue
+        _check_json(f"the answer of mistake {mistake.name!r}", kind.to_json(wrong), where)
+        wrong = _whole_answer(problem, wrong)
+        text = kind.format(wrong)
+        verdict = problem.check(text)
+        expected = _expected_mistake(problem, mistake, wrong)
+        assert not verdict.correct, f"{where}: mistake {mistake.name!r} ({text!r}) was graded correct"
+        assert verdict.mistake == expected, (
+            f"{where}: the answer {text!r} of mistake {mistake.name!r} was recognised as "
+            f"{verdict.mistake!r}, expected {expected!r}")
+        if expected == mistake.name:
+            seen.add(mistake.name)
+
+
+def check_seed(generator: Generator, seed: int, seen: set[str]) -> None:
+    """Everything ``assert_generator_sound`` checks for one seed."""
+    problem = Problem.from_seed(generator, seed)
+    where = _where(generator, seed, problem.params)
+    _check_json("params", problem.params, where)
+    problem = Problem.from_params(generator, json.loads(json.dumps(problem.params)))
+    _check_texts(problem, where)
+    _check_json("the answer", problem.answer, where)
+    kind = generator.answer_kind
+    expected = kind.from_json(problem.answer)
+    assert kind.compare(kind.from_json(kind.to_json(expected)), expected).correct, \
+        f"{where}: the answer does not survive from_json/to_json"
+    _check_accepted(problem, [problem.answer_text, *kind.equivalent_forms(expected)], where)
+    _check_rejected(problem, kind.perturbations(expected), where)
+    _check_mistakes(problem, where, seen)
+
+
+def assert_generator_sound(generator: Generator, seeds: Iterable[int] = range(200)) -> None:
+    """Params, texts, answer, accepted forms, rejected perturbations and named mistakes, over
+    ``seeds``; and every declared mistake recognised on at least one seed."""
+    seen: set[str] = set()
+    for seed in seeds:
+        try:
+            check_seed(generator, seed, seen)
+        except AssertionError:
+            raise
+        except Exception as exc:  # a crash inside the generator: say where, keep the cause
+            raise AssertionError(f"{generator.id} (seed {seed}): {type(exc).__name__}: {exc}") from exc
+    never = [m.name for m in generator.mistakes if m.name not in seen]
+    assert not never, (f"{generator.id}: mistakes never recognised by name over the seeds tried "
+                       f"(their answer was always None, the right one, or an earlier mistake's): "
+                       f"{', '.join(never)}")
+
+
+def assert_kind_sound(kind: AnswerKind, expected_json: Any) -> None:
+    """One answer kind on one expected value: canonical text and every equivalent form read back
+    as right, every perturbation (written out) read back as wrong, JSON round trip intact."""
+    expected = kind.from_json(expected_json)
+    where = f"{kind.name} {expected_json!r}"
+    assert json.loads(json.dumps(kind.to_json(expected))) == kind.to_json(expected), where
+    assert kind.compare(kind.from_json(kind.to_json(expected)), expected).correct, where
+    for text in [kind.format(expected), *kind.equivalent_forms(expected)]:
+        match = kind.compare(kind.parse(text), expected)
+        assert match.correct, f"{where}: {text!r} was not accepted: {match.message}"
+    for value in kind.perturbations(expected):
+        text = kind.format(value)
+        assert not kind.compare(kind.parse(text), expected).correct, f"{where}: {text!r} was accepted"
+
+
+def assert_params_rejected(generator: Generator, bad_params_list: Sequence[dict[str, Any]]) -> None:
+    """Each params dict must make ``validate_params`` raise ParamsError with a message."""
+    for params in bad_params_list:
+        where = _where(generator, None, params)
+        try:
+            generator.validate_params(params)
+        except ParamsError as exc:
+            assert str(exc).strip(), f"{where}: ParamsError without a message"
+            continue
+        except Exception as exc:
+            raise AssertionError(f"{where}: validate_params raised {type(exc).__name__}: {exc}, "
+                                 "not ParamsError") from exc
+        raise AssertionError(f"{where}: validate_params accepted bad params")

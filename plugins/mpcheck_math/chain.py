@@ -1,0 +1,126 @@
+"""Derivative of a composite f(g(x)) by the chain rule: (f ∘ g)′(x) = f′(g(x)) · g′(x)."""
+
+from __future__ import annotations
+
+from mpcheck import params as P
+from mpcheck import sampling
+from mpcheck.api import Expression, Generator, Mistake
+from mpcheck.errors import ParamsError
+from mpcheck_math.formulas import canonical, read, show, simplest
+
+VARIABLES = ("x",)
+OUTER = ("exp", "log", "sin", "cos", "tanh", "sqrt", "square", "cube")
+
+
+def outer_function(name: str):
+    """f as a SymPy function of one argument."""
+    import sympy as sp
+
+    return {"exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos, "tanh": sp.tanh,
+            "sqrt": sp.sqrt, "square": lambda u: u**2, "cube": lambda u: u**3}[name]
+
+
+def _sample(rng) -> dict:
+    import sympy as sp
+
+    x = sp.Symbol("x", real=True)
+    a, b, c = sampling.ints(rng, 1, 5), sampling.ints(rng, -4, 4), sampling.ints(rng, 1, 6)
+    inner = sampling.pick(rng, [a * x**2 + b * x + c, a * x**3 + c, a * x + c * x**2,
+                                a * sp.sin(x) + c, (a * x + c) * x])
+    return {"outer": sampling.pick(rng, list(OUTER)), "inner": canonical(inner)}
+
+
+def _parts(p: dict):
+    """(f, g, x): the outer function, the inner expression and its variable."""
+    import sympy as sp
+
+    inner = read(p["inner"], VARIABLES, "inner")
+    x = next(iter(inner.free_symbols), sp.Symbol("x", real=True))
+    return outer_function(p["outer"]), inner, x
+
+
+def _validate(p: dict) -> None:
+    P.check_keys(p, ("outer", "inner"))
+    P.one_of(p, "outer", OUTER)
+    f, g, x = _parts(p)
+    if not g.free_symbols:
+        raise ParamsError("params: 'inner' must depend on x")
+    if simplest(g.diff(x) - 1) == 0 or simplest(g.diff(x)) == 0:
+        raise ParamsError("params: 'inner' must not be x + const (there would be no chain to apply)")
+
+
+# (f ∘ g)′(x) = f′(g(x)) · g′(x)
+def derivative(p: dict):
+    f, g, x = _parts(p)
+    return simplest(f(g).diff(x))
+
+
+def _outer_prime_at(p: dict, argument):
+    import sympy as sp
+
+    f, _, _ = _parts(p)
+    u = sp.Dummy("u")
+    return f(u).diff(u).subs(u, argument)
+
+
+def _solve(p: dict) -> str:
+    return canonical(derivative(p))
+
+
+def _prompt(p: dict) -> str:
+    f, g, x = _parts(p)
+    return f"Differentiate h(x) = {show(f(g))} with respect to x.\nGive h′(x) as an expression in x."
+
+
+def _solution(p: dict) -> str:
+    f, g, x = _parts(p)
+    outer_prime = _outer_prime_at(p, g)
+    return "\n".join([
+        "Chain rule: h = f ∘ g, so h′(x) = f′(g(x)) · g′(x).",
+        f"Inner g(x) = {show(g)}, g′(x) = {show(g.diff(x))}.",
+        f"Outer f′ at g(x): {show(outer_prime)}.",
+        f"h′(x) = ({show(outer_prime)}) · ({show(g.diff(x))}) = {show(derivative(p))}",
+    ])
+
+
+def _hints(p: dict) -> list[str]:
+    return ["Name the inner function g(x) and the outer f(u); differentiate each on its own.",
+            "Multiply: f′ evaluated at g(x), times g′(x)."]
+
+
+def _forgot_inner(p: dict) -> str:
+    _, g, _ = _parts(p)
+    return canonical(_outer_prime_at(p, g))
+
+
+def _outer_at_x(p: dict) -> str:
+    _, g, x = _parts(p)
+    return canonical(_outer_prime_at(p, x) * g.diff(x))
+
+
+def _inner_only(p: dict) -> str:
+    _, g, x = _parts(p)
+    return canonical(g.diff(x))
+
+
+CHAIN_RULE = Generator(
+    id="math.chain-rule",
+    title="Derivative of a composite function (chain rule)",
+    answer_kind=Expression(variables=VARIABLES),
+    sample_params=_sample,
+    validate_params=_validate,
+    solve=_solve,
+    prompt=_prompt,
+    solution=_solution,
+    hints=_hints,
+    mistakes=(
+        Mistake("forgot-inner-derivative", "You differentiated the outer function only: multiply "
+                "by the derivative of the inner function g′(x).", _forgot_inner),
+        Mistake("outer-at-x", "You evaluated f′ at x: the outer derivative is taken at g(x).", _outer_at_x),
+        Mistake("inner-only", "You kept only g′(x): the outer derivative f′(g(x)) is missing.", _inner_only),
+    ),
+    tags=("chain rule", "calculus", "expression"),
+    difficulty=1,
+)
+
+GENERATORS = [CHAIN_RULE]

@@ -1,0 +1,48 @@
+"""Reading formulas from params (user text: the same safe parser as answers) and writing them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from mpcheck.errors import AnswerError, ParamsError
+
+
+@lru_cache(maxsize=256)
+def read(text: str, variables: tuple[str, ...], key: str) -> Any:
+    """A params formula as a SymPy expression; a clear ParamsError naming ``key`` otherwise."""
+    from mpcheck.answers.expression import parse_expression
+
+    if not isinstance(text, str):
+        raise ParamsError(f"params: {key!r} must be a formula as a string, e.g. \"x^2 + y^2 - 1\"")
+    try:
+        return parse_expression(text, variables)
+    except AnswerError as exc:
+        raise ParamsError(f"params: {key!r} is not a formula in {', '.join(variables)}: {exc}") from None
+
+
+def show(expr: Any) -> str:
+    """Plain text a student reads and could type back: ^ for powers, · for products."""
+    import sympy as sp
+
+    return sp.sstr(expr).replace("**", "^").replace("*", "·")
+
+
+def simplest(expr: Any, seconds: float = 2.0) -> Any:
+    """``simplify`` within a time limit; the expression as it is if that takes too long."""
+    import sympy as sp
+
+    from mpcheck.derive.limits import TimeLimitExceeded, time_limit
+
+    try:
+        with time_limit(seconds):
+            return sp.simplify(expr)
+    except TimeLimitExceeded:
+        return expr
+
+
+def canonical(expr: Any) -> str:
+    """The JSON-native answer: SymPy's plain text (``**`` for powers)."""
+    import sympy as sp
+
+    return sp.sstr(expr)

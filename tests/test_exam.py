@@ -1,0 +1,129 @@
+"""Mock exams: the clock, blanks, unreadable answers, recording, and the graded report."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+
+from rich.console import Console
+from typer.testing import CliRunner
+
+from mpcheck.cli import app
+from mpcheck.cli.exam_cmd import exam_pool
+from mpcheck.cli.lookup import registry
+from mpcheck.exam import build_paper, clock_text, run_exam
+from mpcheck.session import LineReader
+from mpcheck.store import Store
+
+CONV = "cnn.conv-output-size"
+
+
+class TickingReader(LineReader):
+    """Feeds lines and moves a fake clock on by ``step`` seconds for each line read."""
+
+    def __init__(self, console: Console, lines: list[str], step: float):
+        super().__init__(console, io.StringIO("".join(line + "\n" for line in lines)))
+        self.now, self.step = 0.0, step
+
+    def read(self, prompt: str) -> str:
+        self.now += self.step
+        return super().read(prompt)
+
+
+def conv_paper(n: int, seed: int = 1):
+    return build_paper([registry().generators[CONV]], n, seed)
+
+
+def test_time_out_hands_in_and_every_question_is_recorded():
+    paper = conv_paper(4)
+    out = io.StringIO()
+    console = Console(file=out, width=100)
+    reader = TickingReader(console, [p.answer_text for p in paper], step=40)
+    recorded = []
+    result = run_exam(paper, reader, console, minutes=1, seed=1, record=recorded.append, clock=lambda: reader.now)
+    assert [o.status for o in result.outcomes] == ["answered", "late", "blank", "blank"]
+    assert result.ended == "time" and result.score == 1.0
+    assert recorded == result.outcomes  # blanks too
+    assert "1:00 left" in out.getvalue() and "0:20 left" in out.getvalue()
+    assert "Correct" not in out.getvalue()  # no feedback during the exam
+
+
+def test_blank_unreadable_and_wrong_answers_are_graded_without_asking_again():
+    paper = conv_paper(5, seed=2)
+    console = Console(file=io.StringIO(), width=100)
+    lines = [paper[0].answer_text, "", "not a shape at all", "hint", "1x1x1", "skip"]
+    reader = TickingReader(console, lines, step=1)
+    result = run_exam(paper, reader, console, minutes=30, seed=2, clock=lambda: reader.now)
+    assert [o.status for o in result.outcomes] == ["answered", "blank", "answered", "answered", "blank"]
+    assert [o.correct for o in result.outcomes] == [True, False, False, False, False]
+    assert result.outcomes[2].verdict.error  # kept for the report
+    assert result.ended == "done" and result.topic_scores() == [
+        {"topic": "cnn", "questions": 5, "correct": 1, "score": 1.0}]
+
+
+def test_the_cli_exam_records_every_question_with_mode_exam_and_keeps_schedules():
+    paper = build_paper(exam_pool(["cnn"]), 3, 6)
+    result = CliRunner().invoke(app, ["exam", "-t", "cnn", "-n", "3", "--seed", "6", "--json"],
+                                input=paper[0].answer_text + "\n\nquit\n")
+    report = json.loads(result.stdout)
+    assert report["ended"] == "quit" and report["questions_total"] == 3
+    assert [q["status"] for q in report["questions"]] == ["answered", "blank", "blank"]
+    assert report["score"] == 1.0 and all(q["solution"] for q in report["questions"])
+    assert sum(t["questions"] for t in report["topics"]) == 3
+    with Store.open() as store:
+        attempts = store.attempts()
+        assert [(a.mode, a.correct, a.score) for a in attempts] == [("exam", True, 1.0), ("exam", False, 0.0),
+                                                                      ("exam", False, 0.0)]
+        assert store.cards() == []  # no rescheduling without --schedule
+
+
+def test_schedule_option_feeds_the_review_schedule():
+    paper = build_paper(exam_pool(["cnn"]), 2, 7)
+    CliRunner().invoke(app, ["exam", "-t", "cnn", "-n", "2", "--seed", "7", "--schedule"],
+                       input=paper[0].answer_text + "\n" + paper[1].answer_text + "\n")
+    with Store.open() as store:
+        assert {c.item_id for c in store.cards()} == {p.id for p in paper}
+
+
+def test_report_shows_solutions_and_scores_per_topic():
+    result = CliRunner().invoke(app, ["exam", "-t", "cnn", "-n", "2", "--seed", "3", "--no-record"], input="1x1x1\n")
+    assert "Exam report" in result.output and "By topic" in result.output
+    assert result.output.count("Expected:") == 2 and "Score: 0.0 of 2" in result.output
+
+
+def test_answers_that_look_like_markup_are_shown_verbatim():
+    result = CliRunner().invoke(app, ["exam", "-t", "cnn", "-n", "1", "--seed", "1", "--no-record"],
+                                input="[/x] [bold]\n")
+    assert result.exit_code == 0 and "[/x] [bold]" in result.output and "unreadable" in result.output
+
+
+def test_a_tiny_time_limit_submits_through_a_real_pipe(tmp_path):
+    env = {**os.environ, "MPCHECK_HOME": str(tmp_path / "home")}
+    exam = subprocess.Popen([sys.executable, "-m", "mpcheck", "exam", "-t", "cnn", "-n", "3", "--seed", "5",
+                             "--minutes", "0.01", "--json"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        seen = ""
+        while "answer>" not in seen:  # the paper is on screen: the clock runs
+            chunk = exam.stderr.read(1)
+            assert chunk, seen
+            seen += chunk
+        time.sleep(1.0)  # 0.01 minutes is 0.6 s
+        out, _ = exam.communicate("1x1x1\n1x1x1\n1x1x1\n", timeout=60)
+    finally:
+        if exam.poll() is None:
+            exam.kill()
+    report = json.loads(out)
+    assert report["ended"] == "time"
+    assert [q["status"] for q in report["questions"]] == ["late", "blank", "blank"]
+    with Store.open(tmp_path / "home" / "progress.db") as store:
+        assert [a.mode for a in store.attempts()] == ["exam"] * 3
+
+
+def test_clock_text():
+    assert clock_text(0) == "0:00" and clock_text(65.9) == "1:05" and clock_text(3725) == "1:02:05"
+    assert clock_text(-3) == "0:00"
