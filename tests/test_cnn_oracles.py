@@ -270,3 +270,10 @@ def test_unpooling_matches_pytorch(kind):
     assert len(problems) >= 20
     for problem in problems:
         assert_grid_equal(problem.answer, unpool_oracle(problem.params))
+
+
+def test_max_unpool_with_ties_follows_pytorch():
+    p = {"kind": "max-unpool", "input": [[5, 6]], "factor": 2, "pooled_from": [[1, 1, 0, 2], [1, 0, 2, 2]]}
+    problem = Problem.from_params(pooling.UNPOOLING, p)
+    assert_grid_equal(problem.answer, unpool_oracle(p))
+    assert "tie" in problem.solution()

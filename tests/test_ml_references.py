@@ -122,7 +122,9 @@ def test_generators_agree_with_references():
                                                      dtype=F64, device=DEVICE)) < 1e-9
 
         p = Problem.from_seed(backprop.MLP_BACKPROP, seed).params
-        tensors = [as_t(k)[None] if k in ("x", "upstream") else as_t(k) for k in ("x", "W1", "b1", "W2", "b2", "upstream")]
+        # the reference takes a batch of rows: x and the upstream gradient become 1 × n
+        keys = ("x", "W1", "b1", "W2", "b2", "upstream")
+        tensors = [as_t(k)[None] if k in ("x", "upstream") else as_t(k) for k in keys]
         grads = ref_backprop.mlp_backward(*tensors, p["activation"])
         answer = backprop.MLP_BACKPROP.solve(p)
         assert max_abs_error(grads["w1"], torch.tensor(answer["dW1"], dtype=F64, device=DEVICE)) < 1e-9

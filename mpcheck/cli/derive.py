@@ -130,7 +130,7 @@ def _practice(report) -> None:
     where = dict(report.walkthrough.where)
     asked = right = 0
     for line in report.lines:
-        question = question_for(line)
+        question = question_for(line, where)
         if question is None:
             console.print(render.line_pretty(line), markup=False)
             console.print(f"    [dim]{_escape(line.item.reason)}[/dim]")
@@ -138,7 +138,7 @@ def _practice(report) -> None:
         asked += 1
         console.print(f"\nNext step: {_escape(line.item.reason)}")
         if question.variables:
-            console.print(f"  (in {', '.join(question.variables)})", markup=False)
+            console.print(f"  (you may use {', '.join(question.variables)})", markup=False)
         while True:
             text = _read_line(f"  {question.prompt} ")
             if text is None or text.lower() in ("quit", "q", "exit"):

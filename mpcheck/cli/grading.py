@@ -164,6 +164,8 @@ def check(
     verdict = problem.check(answer)
     if json:
         print_json({**verdict.to_json(), "seed": problem.seed, "params": problem.params})
-    else:
+    if verdict.error:  # like every usage error: one line on stderr, exit 2
+        fail(f"could not read the answer: {verdict.error}")
+    if not json:
         render_verdict(verdict)
     raise typer.Exit(verdict.exit_code)

@@ -25,5 +25,5 @@ def print_json_line(value: Any) -> None:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """A one-line reason on stderr, then exit (2: usage, params or unreadable answer)."""
-    err_console.print(f"mpcheck: {message}", markup=False, highlight=False)
+    err_console.print(f"mpcheck: {message}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)

@@ -24,6 +24,7 @@ class Question:
     prompt: str
     variables: tuple[str, ...]
     positive: tuple[str, ...]
+    symbols: tuple = ()
 
 
 def _typable(expr: Any) -> bool:
@@ -34,9 +35,9 @@ def _typable(expr: Any) -> bool:
     return all(str(s).isidentifier() for s in expr.free_symbols)
 
 
-def question_for(line: Line) -> Question | None:
+def question_for(line: Line, where: dict | None = None) -> Question | None:
     """The question for a step, or None where it is shown rather than asked."""
-    step = line.item
+    step, where = line.item, where or {}
     if not isinstance(step, Step) or step.practice is None or isinstance(step.math, INEQUALITIES):
         return None
     math_ = step.math
@@ -51,11 +52,13 @@ def question_for(line: Line) -> Question | None:
     else:
         target = math_
         prompt = f"{sp.sstr(line.lhs)} = ?" if line.lhs is not None else "= ?"
-    if not _typable(target):
-        return None
-    symbols = sorted(target.free_symbols, key=str)
+    if not _typable(target) or not target.free_symbols:
+        return None  # shown, not asked: nothing a student could type, or a bare constant
+    # the student may use any symbol of the line, and shorthands the walkthrough defines
+    known = target.free_symbols | math_.free_symbols | {s for s in where if isinstance(s, sp.Symbol)}
+    symbols = sorted((s for s in known if str(s).isidentifier()), key=str)
     return Question(target, prompt, tuple(map(str, symbols)),
-                    tuple(str(s) for s in symbols if s.is_positive))
+                    tuple(str(s) for s in symbols if s.is_positive), tuple(symbols))
 
 
 def grade(question: Question, text: str, where: dict) -> Match:
@@ -64,7 +67,7 @@ def grade(question: Question, text: str, where: dict) -> Match:
 
     typed = parse_expression(text, question.variables, question.positive)
     # the typed symbols stand for the step's own symbols (same names, same assumptions)
-    by_name = {str(s): s for s in question.target.free_symbols}
+    by_name = {str(s): s for s in (*question.symbols, *question.target.free_symbols)}
     typed = typed.xreplace({s: by_name[str(s)] for s in typed.free_symbols})
     return equivalence(expand_definitions(typed, where), expand_definitions(question.target, where))
 

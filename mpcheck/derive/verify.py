@@ -196,6 +196,9 @@ def check_predicate(check: Check) -> Outcome:
 
 def verify_step(step: Step, previous: Any, where: dict, seed: int) -> Outcome:
     check = step.check
+    if isinstance(step.math, sp.logic.boolalg.BooleanAtom):
+        return Outcome(False, "unchecked", "the relation was evaluated to True/False when it was "
+                       "built; write it with evaluate=False so that it can be checked")
     if check.kind == "unchecked":
         return Outcome(False, "unchecked", check.description)
     if check.kind == "predicate":

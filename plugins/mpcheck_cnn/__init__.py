@@ -1,6 +1,6 @@
 """Built-in topic: convolutional networks (course chapter 1)."""
 
-from mpcheck.api import Reference, Topic, hookimpl
+from mpcheck.api import Topic, hookimpl
 
 TOPIC = Topic("cnn", "Convolutional networks", chapter="1",
               summary="Convolution vs correlation, output sizes, parameters, backprop through conv and pooling.")

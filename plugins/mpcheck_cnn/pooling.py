@@ -212,7 +212,9 @@ def _unpool_solution(p: dict) -> str:
         for i in range(len(y)):
             for j in range(len(y[0])):
                 r, c = G.argmax_in_window(p["pooled_from"], i * f, j * f, f)
-                lines.append(f"  block {i},{j}: max of A is {num(p['pooled_from'][r][c])} at ({r},{c}) → "
+                tie = " (tie: the first in row-major order, as PyTorch keeps)" if G.has_tie(
+                    p["pooled_from"], i * f, j * f, f) else ""
+                lines.append(f"  block {i},{j}: max of A is {num(p['pooled_from'][r][c])} at ({r},{c}){tie} → "
                              f"Y[{i},{j}] = {num(y[i][j])} goes there")
     lines.append(f"Result =\n{mat(_solve_unpool(p))}")
     return "\n".join(lines)

@@ -1,10 +1,11 @@
-"""Output sizes of convolution layers.
+"""Output sizes of convolution and pooling layers.
 
 Per spatial dimension, PyTorch's Conv2d gives
 
     out = floor((in + 2p − d(k − 1) − 1) / s) + 1
 
 where d(k − 1) + 1 is the extent of the dilated kernel. Channels out = number of kernels.
+Pooling uses the same formula with the window as kernel and keeps the channels.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ def show(expr: Any) -> str:
     return sp.sstr(expr).replace("**", "^").replace("*", "·")
 
 
+@lru_cache(maxsize=512)
 def simplest(expr: Any, seconds: float = 2.0) -> Any:
     """``simplify`` within a time limit; the expression as it is if that takes too long."""
     import sympy as sp

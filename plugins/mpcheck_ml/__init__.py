@@ -2,7 +2,8 @@
 
 from mpcheck.api import Reference, Topic, hookimpl
 
-TOPIC = Topic("ml", "ML basics and optimisation", chapter="12", summary="Activations, losses, backprop, perceptron, SGD, momentum, AdaGrad, RMSProp, Adam.")
+TOPIC = Topic("ml", "ML basics and optimisation", chapter="12",
+              summary="Activations, losses, backprop, perceptron, SGD, momentum, AdaGrad, RMSProp, Adam.")
 
 
 @hookimpl
@@ -29,8 +30,10 @@ def register_derivations(register):
 
 
 def _reference(name: str, title: str, oracle: str, module: str) -> Reference:
-    return Reference(TOPIC.name, name, title, oracle=oracle, run=f"mpcheck_ml.references.{module}:check_{name.replace('-', '_')}",
-                     source=f"mpcheck_ml.references.{module}")
+    """Checked by ``mpcheck_ml.references.<module>:check_<name>``; torch loads only when it runs."""
+    source = f"mpcheck_ml.references.{module}"
+    return Reference(TOPIC.name, name, title, oracle=oracle, run=f"{source}:check_{name.replace('-', '_')}",
+                     source=source)
 
 
 @hookimpl

@@ -67,13 +67,15 @@ def _sample(rng) -> dict:
     activation = sampling.pick(rng, ["relu", "relu", "relu", "sigmoid", "tanh"])
     n_in, hidden, n_out = 2, sampling.pick(rng, [2, 2, 3]), sampling.pick(rng, [1, 2])
     while True:
-        # one draw per range keeps sampling cheap: entries in [−2, 2], biases in [−1, 1]
-        flat = iter(sampling.ints(rng, -2, 2, n_in + hidden * n_in + n_out * hidden + n_out))
+        # one draw per range keeps sampling cheap. x, W2 and the upstream gradient avoid 0 (a zero
+        # there would blank whole rows or columns of the answer): −2, −1, 1, 2
+        nonzero = iter(v + (v >= 0) for v in sampling.ints(rng, -2, 1, n_in + n_out * hidden + n_out))
+        weights = iter(sampling.ints(rng, -2, 2, hidden * n_in))
         biases = iter(sampling.ints(rng, -1, 1, hidden + n_out))
         take = lambda it, k: [next(it) for _ in range(k)]
-        p = {"x": take(flat, n_in), "W1": [take(flat, n_in) for _ in range(hidden)], "b1": take(biases, hidden),
-             "W2": [take(flat, hidden) for _ in range(n_out)], "b2": take(biases, n_out),
-             "activation": activation, "upstream": take(flat, n_out)}
+        p = {"x": take(nonzero, n_in), "W1": [take(weights, n_in) for _ in range(hidden)],
+             "b1": take(biases, hidden), "W2": [take(nonzero, hidden) for _ in range(n_out)],
+             "b2": take(biases, n_out), "activation": activation, "upstream": take(nonzero, n_out)}
         if _interesting(p):
             return p
 

@@ -36,7 +36,8 @@ def run(p: dict, nesterov: bool, *, sign: float = -1.0, alpha: float | None = No
     theta, v, out = p["theta"], p["v"], {}
     first_grad = None
     for step in (1, 2):
-        point = add(theta, scale(alpha, v)) if nesterov else theta
+        # the look-ahead is where momentum carries θ next: θ + αv, or θ − αv in the flipped convention
+        point = add(theta, scale(-alpha if flipped_velocity else alpha, v)) if nesterov else theta
         g = first_grad if stale and first_grad is not None else grad(p, point)
         first_grad = first_grad or g
         if flipped_velocity:

@@ -24,17 +24,16 @@ def margin(p: dict) -> float:
     return p["y"] * (dot(p["w"], p["x"]) + p["b"])
 
 
-def step(p: dict, sign: int = 1, use_label: bool = True, update_bias: bool = True,
+def step(p: dict, sign: int = 1, update_bias: bool = True,
          force: bool | None = None) -> dict:
     """The rule, with switches that replay a wrong variant (for the mistakes)."""
     mistake = margin(p) <= 0 if force is None else force
     if not mistake:
         return {"w": clean_vec(p["w"]), "b": clean(p["b"])}
-    y = p["y"] if use_label else 1
     # w ← w + η y x
-    w = add(p["w"], scale(sign * p["lr"] * y, p["x"]))
+    w = add(p["w"], scale(sign * p["lr"] * p["y"], p["x"]))
     # b ← b + η y
-    b = p["b"] + sign * p["lr"] * y if update_bias else p["b"]
+    b = p["b"] + sign * p["lr"] * p["y"] if update_bias else p["b"]
     return {"w": clean_vec(w), "b": clean(b)}
 
 
@@ -101,10 +100,10 @@ PERCEPTRON_STEP = Generator(
     mistakes=(
         Mistake("wrong-branch", "Check the test y(wᵀx + b) ≤ 0: the perceptron updates on mistakes and only "
                 "on mistakes.", _wrong_branch),
-        Mistake("update-sign-flipped", "The update adds η y x (moving wᵀx towards the label); you subtracted it.",
+        # (ignoring the label y = −1 gives the same numbers, so one mistake covers both)
+        Mistake("update-sign-flipped", "The update adds η y x and η y, moving wᵀx + b towards the label; yours "
+                "moved it away (did you subtract, or drop a label y = −1?).",
                 lambda p: step(p, sign=-1) if margin(p) <= 0 else None),
-        Mistake("forgot-label", "The update is η y x: with y = −1 the example is subtracted.",
-                lambda p: step(p, use_label=False) if margin(p) <= 0 and p["y"] == -1 else None),
         Mistake("forgot-learning-rate", "Scale the update by the learning rate: w ← w + η y x.",
                 lambda p: step({**p, "lr": 1}) if margin(p) <= 0 and p["lr"] != 1 else None),
         Mistake("forgot-bias-update", "The bias updates too: b ← b + η y.",
