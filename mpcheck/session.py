@@ -120,7 +120,9 @@ def render_question(console: Console, problem: Problem, header: str) -> None:
     if gen.answer_kind.instructions:
         body.append("\n\n" + gen.answer_kind.instructions, style="dim")
     console.print()
-    console.print(Panel(body, title=Text.assemble((header + "  ", "bold cyan"), (gen.title, "bold")),
+    # a concept question's title is the start of its text: the panel shows the text already
+    title = "Concept question" if gen.origin == "question" else gen.title
+    console.print(Panel(body, title=Text.assemble((header + "  ", "bold cyan"), (title, "bold")),
                         subtitle=f"{gen.id} · seed {problem.seed}", title_align="left",
                         subtitle_align="right"))
 

@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from mpcheck.answers.kinds import Fraction, Integer, Real
-from mpcheck.answers.reals import format_real
+from mpcheck.answers.reals import format_real, safe_digits
 from mpcheck.api import Generator, Mistake
 from mpcheck.problem import Problem
 from mpcheck.testing import assert_kind_sound
@@ -133,6 +133,14 @@ def test_near_miss_reaches_the_verdict():
                                      (1 / 3, "0.333333"), (123456.789, "123457")])
 def test_real_canonical_text(x, text):
     assert format_real(x) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(min_value=1e-200, max_value=1e200), st.sampled_from([1e-2, 5e-3, 1e-3, 1e-4, 1e-6]))
+def test_the_digits_promised_in_the_instructions_are_enough(x, rtol):
+    digits = safe_digits(rtol)
+    assert f"at least {digits} significant digits" in Real(rtol=rtol).instructions
+    assert Real(rtol=rtol, atol=0.0).compare(float(f"{x:.{digits - 1}e}"), x).correct
 
 
 def test_canonical_text_keeps_enough_digits_for_a_tight_tolerance():

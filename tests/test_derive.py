@@ -119,3 +119,23 @@ def test_derive_practice_through_a_pipe():
     assert "not quite" in wrong.stdout and "The step is" in wrong.stdout
     unreadable = run_cli("derive", "softmax-gradient", "--practice", input="x_1.real\nquit\n")
     assert "try again" in unreadable.stdout and "Traceback" not in unreadable.stderr
+
+
+def test_numeric_integrals_match_mpmath_and_closed_forms():
+    import mpmath
+
+    from mpcheck.derive.verify import evaluate_number
+
+    z = sp.Symbol("z", real=True)
+    m, v = sp.Symbol("m", real=True), sp.Symbol("v", positive=True)
+    density = sp.exp(-(z - m) ** 2 / (2 * v)) / sp.sqrt(2 * sp.pi * v)
+    for m0, v0 in ((0.3, 0.2), (-1.7, 1.4), (2.0, 0.5)):
+        point = {m: m0, v: v0}
+        second_moment = evaluate_number(sp.Integral(density * (z - m) ** 2, (z, -sp.oo, sp.oo)), point)
+        assert abs(second_moment - v0) < 1e-10
+        integrand = density * sp.log(1 + z**2)  # no closed form: mpmath is the oracle
+        ours = evaluate_number(sp.Integral(integrand, (z, -sp.oo, sp.oo)), point)
+        f = sp.lambdify(z, integrand.subs(point), "mpmath")
+        assert abs(ours - complex(mpmath.quad(f, [-mpmath.inf, m0, mpmath.inf]))) < 1e-9
+        half_line = evaluate_number(sp.Integral(density, (z, 0, sp.oo)), point)
+        assert abs(half_line - float(mpmath.ncdf(m0 / mpmath.sqrt(v0)))) < 1e-10

@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cli_helpers import run_cli
 from mpcheck.answers.kinds import Boolean, Choice, Fraction, Integer, Matrix, Parts, Real, Shape, Vector
@@ -146,3 +148,18 @@ def test_cli_refuses_with_exit_2_and_one_line_on_stderr(text):
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert "Traceback" not in done.stdout + done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+STRUCTURE = st.sampled_from(list("[](){},;:=x×\n \t-+*/^.e0123456789") + ["h:", "a:", "b:", "pi", "sqrt(", "1e999"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(STRUCTURE, max_size=60).map("".join)))
+def test_any_text_is_read_or_refused_by_every_kind_without_crashing(text):
+    for kind in KINDS:
+        start = time.perf_counter()
+        try:
+            kind.parse(text)
+        except AnswerError as exc:
+            assert str(exc).strip()
+        assert time.perf_counter() - start < 1.0

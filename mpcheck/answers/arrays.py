@@ -16,6 +16,7 @@ from mpcheck.answers.reals import (
     near_miss,
     read_real,
     real_perturbations,
+    safe_digits,
     within,
 )
 from mpcheck.answers.scalars import number_from_json
@@ -84,7 +85,8 @@ class Vector(AnswerKind):
     @property
     def instructions(self) -> str:  # type: ignore[override]
         count = f"{self.length} numbers" if self.length else "numbers"
-        return f"Answer with a list of {count}, e.g. [0.5, -1, 2]; at least 4 significant digits each."
+        return (f"Answer with a list of {count}, e.g. [0.5, -1, 2]; "
+                f"at least {safe_digits(self.rtol)} significant digits each.")
 
     def parse(self, text: str) -> list[float]:
         body = strip_outer(screen(text))
@@ -170,7 +172,11 @@ class Matrix(AnswerKind):
     rtol: float = DEFAULT_RTOL
     atol: float = DEFAULT_ATOL
     name = "matrix"
-    instructions = "Answer with a matrix, e.g. [[1, 2], [3, 4]] or 1 2; 3 4 (rows separated by ; or new lines)."
+
+    @property
+    def instructions(self) -> str:  # type: ignore[override]
+        return ("Answer with a matrix, e.g. [[1, 2], [3, 4]] or 1 2; 3 4 (rows separated by ; or new "
+                f"lines); at least {safe_digits(self.rtol)} significant digits each.")
 
     def parse(self, text: str) -> list[list[float]]:
         rows = split_rows(screen(text))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import math
+import operator
 import re
 import unicodedata
 import warnings
@@ -149,7 +150,11 @@ def read_number(text: str) -> Reading:
         raise AnswerError(_syntax_hint(flat)) from None
     except (ValueError, RecursionError, MemoryError):
         raise AnswerError(f"could not read {clip(flat)!r} as a number") from None
-    value = _Evaluator(flat).eval(tree.body)
+    try:
+        value = _Evaluator(flat).eval(tree.body)
+    except (OverflowError, ValueError, ZeroDivisionError, RecursionError, MemoryError):
+        # every case is meant to be caught with its own message above; this is the safety net
+        raise AnswerError(f"could not evaluate {clip(flat)!r}: a number is out of range") from None
     return Reading(check_finite(value))
 
 
@@ -216,6 +221,8 @@ class _Evaluator:
 
     def eval(self, node: ast.AST) -> Number:
         method = getattr(self, "eval_" + type(node).__name__, None)
+        if isinstance(node, (ast.Tuple, ast.List)):
+            raise AnswerError("expected one number, got a list; write a single value")
         if method is None:
             raise AnswerError(f"{describe(node)} is not allowed in a number; use {ALLOWED_SUMMARY}")
         return method(node)
@@ -286,8 +293,7 @@ DESCRIPTIONS = {
     "Attribute": "attribute access (a.b)", "Subscript": "indexing (a[...])", "Lambda": "lambda",
     "ListComp": "a comprehension", "SetComp": "a comprehension", "DictComp": "a comprehension",
     "GeneratorExp": "a comprehension", "Compare": "a comparison", "BoolOp": "and/or",
-    "IfExp": "if/else", "Tuple": "several numbers separated by commas (expected one)",
-    "List": "brackets [...] (expected one number)", "Dict": "braces {...}", "Set": "braces {...}",
+    "IfExp": "if/else", "Dict": "braces {...}", "Set": "braces {...}",
     "Starred": "*unpacking", "NamedExpr": "assignment (:=)", "JoinedStr": "a string",
     "Await": "await", "Yield": "yield", "YieldFrom": "yield", "Slice": "a slice",
 }
@@ -297,19 +303,21 @@ def describe(node: ast.AST) -> str:
     return DESCRIPTIONS.get(type(node).__name__, type(node).__name__)
 
 
+ARITHMETIC = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+}
+
+
 def arithmetic(kind: type, a: Number, b: Number) -> Number:
     """+ − * / exactly on fractions, in floats otherwise; every result checked."""
     if kind is ast.Div and b == 0:
         raise AnswerError("division by zero")
     if isinstance(a, Fraction) and isinstance(b, Fraction):
-        result = {ast.Add: a.__add__, ast.Sub: a.__sub__, ast.Mult: a.__mul__, ast.Div: a.__truediv__}[kind](b)
-        return check_exact_size(result)
-    x, y = _float(a), _float(b)
+        return check_exact_size(ARITHMETIC[kind](a, b))
     try:
-        result = {ast.Add: x.__add__, ast.Sub: x.__sub__, ast.Mult: x.__mul__, ast.Div: x.__truediv__}[kind](y)
+        return check_finite(ARITHMETIC[kind](_float(a), _float(b)))
     except OverflowError:
         raise AnswerError("number too large") from None
-    return check_finite(result)
 
 
 def power(base: Number, exponent: Number) -> Number:
@@ -323,7 +331,8 @@ def power(base: Number, exponent: Number) -> Number:
         if base == -1:
             return Fraction(1 if n % 2 == 0 else -1)
         widest = max(abs(base.numerator), base.denominator)
-        if abs(n) * math.log2(widest) > MAX_BITS:
+        # |base| ∉ {0, 1} so log2(widest) ≥ 1: a 33-bit exponent is hopeless, and too big for a float
+        if abs(n).bit_length() > 32 or abs(n) * math.log2(widest) > MAX_BITS:
             raise AnswerError("number too large (or too small) to check: the power is too big")
         return check_exact_size(base ** n)
     x, y = _float(base), _float(exponent)

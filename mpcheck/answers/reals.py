@@ -72,6 +72,14 @@ def near_message(given: float, needed: int) -> str:
             f"give at least {needed} significant digits.")
 
 
+def safe_digits(rtol: float) -> int:
+    """Significant digits that always land within ``rtol``: rounding to K digits is off by at
+    most 5·10^−K relatively, so K = ⌈log10(5 / rtol)⌉."""
+    if rtol <= 0:
+        return 17
+    return min(17, max(1, math.ceil(math.log10(5 / rtol) - 1e-9)))
+
+
 def display_digits(rtol: float) -> int:
     """Significant digits in canonical text: comfortably inside the relative tolerance."""
     if rtol <= 0:

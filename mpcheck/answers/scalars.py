@@ -20,6 +20,7 @@ from mpcheck.answers.reals import (
     read_real,
     real_forms,
     real_perturbations,
+    safe_digits,
     within,
 )
 
@@ -84,7 +85,11 @@ class Real(AnswerKind):
     rtol: float = DEFAULT_RTOL
     atol: float = DEFAULT_ATOL
     name = "real"
-    instructions = "Answer with a number, e.g. 0.25, 1/3 or exp(-2); give at least 4 significant digits."
+
+    @property
+    def instructions(self) -> str:  # type: ignore[override]
+        return (f"Answer with a number, e.g. 0.25, 1/3 or exp(-2); "
+                f"give at least {safe_digits(self.rtol)} significant digits.")
 
     def parse(self, text: str) -> float:
         return read_real(text)

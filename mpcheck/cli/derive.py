@@ -14,12 +14,15 @@ from mpcheck.cli.output import console, fail, print_json
 
 DERIVE_HELP = """Machine-checked derivations: every step is verified by SymPy or on random instances.
 
-  mpcheck derive --list            the derivations, by topic
-  mpcheck derive elbo              the walkthrough: each step with ✓ (verified), ✗ (failed) or
-                                   ? (unchecked), and the method that checked it
-  mpcheck derive elbo --latex      an align environment to paste into notes
-  mpcheck derive elbo --json       for tools: name, title, verified, steps
-  mpcheck derive elbo --practice   the next step is hidden: type it (e.g. -x/y), or hint/skip/quit
+[bold]mpcheck derive --list[/bold]: the derivations, by topic.
+
+[bold]mpcheck derive elbo[/bold]: the walkthrough; each step shows ✓ (verified), ✗ (failed) or ? (unchecked) and the method that checked it (symbolic or numeric).
+
+[bold]mpcheck derive elbo --latex[/bold]: an align environment to paste into your notes.
+
+[bold]mpcheck derive elbo --json[/bold]: for tools (name, title, verified, steps).
+
+[bold]mpcheck derive elbo --practice[/bold]: each step is hidden; type it (e.g. -x/y), or hint, skip, quit. Works with piped input, one line per step.
 
 Exit code: 0 when every step is verified, 1 when one is not, 2 for an unknown name.
 """

@@ -98,7 +98,7 @@ def quiz(
     store = None if no_record else open_store()
     record = recorder(store, "practice", session_id("quiz")) if store is not None else None
     label = problem or topic
-    out.print(f"[bold]Quiz: {label}[/bold], {len(problems)} questions (seed {seed}). "
+    out.print(f"[bold]Quiz: {label}[/bold], {len(problems)} question{'s' if len(problems) != 1 else ''} (seed {seed}). "
               "Commands: hint, skip, solution, quit.")
     try:
         result = run_practice(problems, LineReader(out), out, record)
