@@ -169,7 +169,7 @@ def _read_literal(m: re.Match) -> Reading:
     if m["sign"] == "-":
         value = -value
     significant = len(digits.lstrip("0"))
-    return Reading(check_exact_size(value), decimals=-shift, significant=significant)
+    return Reading(check_finite(check_exact_size(value)), decimals=-shift, significant=significant)
 
 
 def _syntax_hint(text: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
+
 from mpcheck.cli import lookup
 from mpcheck.cli.app import app
 from mpcheck.cli.output import console, print_json
@@ -39,7 +41,7 @@ def topics(json: JsonOption = False) -> None:
     for column in ("topic", "title", "generators", "questions", "derivations", "references"):
         table.add_column(column, justify="right" if column not in ("topic", "title") else "left")
     for row in rows:
-        table.add_row(row["topic"], row["title"], *(str(row[c]) for c in
+        table.add_row(escape(row["topic"]), escape(row["title"]), *(str(row[c]) for c in
                       ("generators", "questions", "derivations", "references")))
     console.print(table)
     console.print("Next: [bold]mpcheck problems TOPIC[/bold] or [bold]mpcheck quiz TOPIC[/bold].")
@@ -61,13 +63,13 @@ def list_plugins(json: JsonOption = False) -> None:
     for column in ("plugin", "distribution", "version", "registered", "status"):
         table.add_column(column)
     for info in infos:
-        registered = ", ".join(f"{n} {k}" for k, n in info.registered.items()) or "-"
-        status = {"ok": "[green]ok[/green]", "failed": f"[red]failed[/red]: {info.error}",
+        registered = ", ".join(f"{n} {k[:-1] if n == 1 else k}" for k, n in info.registered.items()) or "-"
+        status = {"ok": "[green]ok[/green]", "failed": f"[red]failed[/red]: {escape(str(info.error))}",
                   "disabled": "[dim]disabled[/dim]"}[info.status]
         if info.warnings:
-            status += "\n[yellow]" + "\n".join(info.warnings) + "[/yellow]"
-        table.add_row(info.name, info.distribution + (" (built-in)" if info.builtin else ""),
-                      info.version, registered, status)
+            status += "\n[yellow]" + escape("\n".join(info.warnings)) + "[/yellow]"
+        table.add_row(escape(info.name), escape(info.distribution) + (" (built-in)" if info.builtin else ""),
+                      escape(info.version), escape(registered), status)
     console.print(table)
 
 
@@ -92,5 +94,5 @@ def problems(
     for column in ("id", "title", "answer", "kind"):
         table.add_column(column)
     for row in sorted(rows, key=lambda r: (r["topic"], r["kind"], r["id"])):
-        table.add_row(row["id"], row["title"], row["answer_kind"], row["kind"])
+        table.add_row(*(escape(str(row[key])) for key in ("id", "title", "answer_kind", "kind")))
     console.print(table)

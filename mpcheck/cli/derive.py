@@ -55,7 +55,7 @@ def _list(json: bool) -> None:
     for column in ("name", "topic", "title"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["name"], row["topic"], row["title"])
+        table.add_row(*(_escape(row[key]) for key in ("name", "topic", "title")))
     console.print(table)
     console.print("Next: [bold]mpcheck derive NAME[/bold], or add --practice to type the steps yourself.")
 
@@ -81,7 +81,7 @@ def _mark(line) -> str:
 def _show(report) -> None:
     from mpcheck.derive import render
 
-    console.print(f"[bold]{report.title}[/bold]", highlight=False)
+    console.print(f"[bold]{_escape(report.title)}[/bold]", highlight=False)
     for assumption in report.walkthrough.assumptions:
         console.print(f"  assume: {assumption}", markup=False)
     console.print()
@@ -126,7 +126,7 @@ def _practice(report) -> None:
     from mpcheck.derive.practice import grade, hint_for, question_for
     from mpcheck.errors import AnswerError
 
-    console.print(f"[bold]{report.title}[/bold] — type each hidden step; "
+    console.print(f"[bold]{_escape(report.title)}[/bold] — type each hidden step; "
                   "'hint', 'skip' or 'quit' work too.")
     for assumption in report.walkthrough.assumptions:
         console.print(f"  assume: {assumption}", markup=False)

@@ -47,7 +47,9 @@ def _show_source(refs: list) -> None:
             continue
         shown.add(module_name)
         code = inspect.getsource(load_object(module_name))
-        console.rule(f"[bold]{module_name}[/bold]  (oracle: {ref.oracle})")
+        from rich.markup import escape
+
+        console.rule(f"[bold]{escape(module_name)}[/bold]  (oracle: {escape(ref.oracle)})")
         console.print(Syntax(code, "python", line_numbers=True, word_wrap=False))
 
 
@@ -89,6 +91,7 @@ def ref(
     if json:
         print_json(rows)
     else:
+        from rich.markup import escape
         from rich.table import Table
 
         table = Table(title=f"Reference implementations on {target}", title_justify="left")
@@ -96,7 +99,7 @@ def ref(
             table.add_column(column, justify="right" if "ms" in column or "error" in column else "left")
         for row in rows:
             builtin = "-" if row["builtin_ms"] is None else f"{row['builtin_ms']:.3f}"
-            table.add_row(row["topic"], row["name"], row["oracle"], f"{row['max_abs_error']:.2e}",
+            table.add_row(escape(row["topic"]), escape(row["name"]), escape(row["oracle"]), f"{row['max_abs_error']:.2e}",
                           "[green]✓[/green]" if row["passed"] else "[red]✗[/red]",
                           f"{row['ms']:.3f}", builtin)
         console.print(table)
