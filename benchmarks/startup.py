@@ -68,10 +68,27 @@ def mpcheck_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "mpcheck"]
 
 
+
 def wall(argv: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start
+
+
+def compile_bytecode() -> None:
+    """Byte-compile mpcheck and its plugins first, as ``pip install`` does: otherwise, with
+    PYTHONDONTWRITEBYTECODE set, every run would compile our sources and not the floor's."""
+    import compileall
+    import importlib.util
+
+    from mpcheck import entrypoints
+
+    packages = {"mpcheck", *(e.value.partition(":")[0].split(".")[0] for e in entrypoints.plugin_entries())}
+    for name in sorted(packages):
+        spec = importlib.util.find_spec(name)
+        if spec and spec.submodule_search_locations:
+            for folder in spec.submodule_search_locations:
+                compileall.compile_dir(folder, quiet=1)
 
 
 def main() -> int:
@@ -80,6 +97,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a budget is exceeded")
     args = parser.parse_args()
     over = False
+    compile_bytecode()
     with tempfile.TemporaryDirectory() as tmp:
         floor = write_floor(Path(tmp))
         print(f"{'command':<16}{'mpcheck ms':>12}{'floor ms':>10}{'ratio':>8}{'budget':>8}")

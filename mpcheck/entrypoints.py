@@ -9,7 +9,6 @@ scan runs again. ``MPCHECK_NO_PLUGIN_CACHE=1`` always scans.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -35,7 +34,7 @@ def _fingerprint() -> str:
             parts.append(f"{entry}\0{os.stat(entry or '.').st_mtime_ns}")
         except OSError:
             parts.append(f"{entry}\0-")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return "\n".join(parts)
 
 
 def _cache_file() -> Path:
