@@ -17,7 +17,7 @@ from rich.console import Console
 
 from mpcheck.api import Generator
 from mpcheck.problem import Problem
-from mpcheck.session import LineReader, Outcome, QuitSession, ask
+from mpcheck.session import LineReader, Outcome, ask, ask_or_stop
 
 MINUTES_PER_QUESTION = 3.0
 
@@ -90,17 +90,10 @@ def run_exam(problems: list[Problem], reader: LineReader, console: Console, minu
             ended = "time"
             break
         header = f"Question {number}/{len(problems)} · {clock_text(left)} left"
-        try:
-            outcome = ask(problem, reader, console, header, exam=True, deadline=deadline, clock=clock)
-        except QuitSession:
-            ended = "quit"
-            break
-        except EOFError:
-            ended = "eof"
-            break
-        except KeyboardInterrupt:
-            console.print()
-            ended = "interrupted"
+        outcome = ask_or_stop(console, ask, problem, reader, console, header, exam=True,
+                              deadline=deadline, clock=clock)
+        if isinstance(outcome, str):
+            ended = outcome
             break
         keep(outcome)
         if outcome.status == "late":

@@ -239,6 +239,19 @@ class SessionResult:
                 "questions": [o.to_json() for o in self.outcomes]}
 
 
+def ask_or_stop(console: Console, ask_fn: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome | str:
+    """``ask_fn(*args, **kwargs)``, or why the session stops: "quit", "eof" or "interrupted"."""
+    try:
+        return ask_fn(*args, **kwargs)
+    except QuitSession:
+        return "quit"
+    except EOFError:
+        return "eof"
+    except KeyboardInterrupt:
+        console.print()
+        return "interrupted"
+
+
 def run_practice(problems: list[Problem], reader: LineReader, console: Console,
                  record: Callable[[Outcome], None] | None = None) -> SessionResult:
     """Ask each problem in turn with feedback after each answer. ``record`` is called for every
@@ -247,17 +260,9 @@ def run_practice(problems: list[Problem], reader: LineReader, console: Console,
     outcomes: list[Outcome] = []
     ended = "done"
     for number, problem in enumerate(problems, 1):
-        try:
-            outcome = ask(problem, reader, console, f"Question {number}/{len(problems)}")
-        except QuitSession:
-            ended = "quit"
-            break
-        except EOFError:
-            ended = "eof"
-            break
-        except KeyboardInterrupt:
-            console.print()
-            ended = "interrupted"
+        outcome = ask_or_stop(console, ask, problem, reader, console, f"Question {number}/{len(problems)}")
+        if isinstance(outcome, str):
+            ended = outcome
             break
         outcomes.append(outcome)
         if outcome.status == "skipped":

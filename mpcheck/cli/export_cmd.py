@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from mpcheck.cli import lookup
 from mpcheck.cli.app import app
-from mpcheck.cli.output import err_console
+from mpcheck.cli.output import write_text, err_console
 from mpcheck.errors import UserError
 
 FORMATS = ("md", "tex")
@@ -72,12 +70,7 @@ def export(
     problems = build_paper(worksheet_pool(topics), n, seed)
     sheet = Worksheet(title or "Exercises: " + ", ".join(topics), problems, seed, solutions)
     text = to_latex(sheet) if kind == "tex" else to_markdown(sheet)
-    if output is None or output == "-":
-        sys.stdout.write(text)
+    if not write_text(text, output):
         return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror}") from None
     err_console.print(f"Wrote {len(problems)} problems{' with solutions' if solutions else ''} to {output} "
                       f"(seed {seed}).", markup=False, highlight=False)

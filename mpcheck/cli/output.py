@@ -27,3 +27,19 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """A one-line reason on stderr, then exit (2: usage, params or unreadable answer)."""
     err_console.print(f"mpcheck: {message}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def write_text(text: str, output: str | None) -> bool:
+    """``text`` to the file ``output``, or to stdout for None or "-"; True if a file was written."""
+    from pathlib import Path
+
+    from mpcheck.errors import UserError
+
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return False
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror}") from None
+    return True

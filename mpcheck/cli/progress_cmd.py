@@ -11,7 +11,7 @@ import typer
 
 from mpcheck.cli import lookup
 from mpcheck.cli.app import app
-from mpcheck.cli.output import console, err_console, fail
+from mpcheck.cli.output import write_text, console, err_console, fail
 from mpcheck.cli.quiz import open_store
 from mpcheck.errors import UserError
 
@@ -57,13 +57,8 @@ def export_progress(
     with open_store() as store:
         document = dump(store, topic)
     text = jsonlib.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    if output is None or output == "-":
-        sys.stdout.write(text)
+    if not write_text(text, output):
         return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror}") from None
     err_console.print(f"Exported {len(document['attempts'])} attempts and {len(document['cards'])} "
                       f"schedules to {output}.", markup=False, highlight=False)
 

@@ -11,7 +11,7 @@ from mpcheck.answers.base import Match
 from mpcheck.derive.steps import Step
 from mpcheck.derive.verify import INEQUALITIES, Line, expand_definitions
 
-#: SymPy function classes a student can type (see mpcheck.answers.expression.FUNCTIONS)
+#: SymPy function classes a student can type (see mpcheck.answers.formula.FUNCTIONS)
 TYPABLE_FUNCTIONS = (sp.exp, sp.log, sp.Abs, sp.sin, sp.cos, sp.tan, sp.tanh, sp.sinh, sp.cosh,
                      sp.asin, sp.acos, sp.atan)
 

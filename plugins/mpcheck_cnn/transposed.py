@@ -73,7 +73,7 @@ def _values_prompt(p: dict) -> str:
 
 def _values_solution(p: dict) -> str:
     x, k, s, pad = p["input"], p["kernel"], p["stride"], p["padding"]
-    (h, w), (kh, kw) = G.shape(x), G.shape(k)
+    h, w = G.shape(x)
     full = G.as_numbers(G.scatter(x, k, s))
     lines = ["Each input entry X[i, j] stamps X[i, j]·K onto the output with its top-left corner at "
              f"({s}i, {s}j); where stamps overlap they add."]

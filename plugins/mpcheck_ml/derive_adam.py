@@ -69,7 +69,7 @@ def _expectation_is_biased(f=lambda x: x) -> tuple[bool, str]:
         for steps in range(1, 5):
             if _expectation(steps, b, f) != (1 - b ** steps) * _mean(f):
                 return False, f"β = {b}, t = {steps}: E[m_t] = {_expectation(steps, b, f)}"
-    return True, f"exact expectations, gradients ∈ {{−1, 2, 5}} i.i.d., β ∈ {{0.9, 0.5, 0.999}}, t = 1..4"
+    return True, "exact expectations, gradients ∈ {−1, 2, 5} i.i.d., β ∈ {0.9, 0.5, 0.999}, t = 1..4"
 
 
 def _corrected_is_unbiased(f=lambda x: x) -> tuple[bool, str]:
