@@ -1,6 +1,9 @@
 """Throughput of every generator in process: sample params, solve, and check the canonical answer.
 
-Budget (DESIGN.md): ≥ 1,000 problems per second for each generator.
+Budget (DESIGN.md): ≥ 1,000 problems per second for each generator. Generators whose answers are
+formulas are checked by SymPy (parsing, printing, a numeric screen and a symbolic confirmation
+take milliseconds per answer), so they get a budget of their own: ≥ 50 per second, i.e. a check
+well under the 100 ms a person notices.
 
     python benchmarks/generators.py [--seconds 0.3] [--topic cnn] [--check]
 
@@ -14,6 +17,11 @@ import sys
 import time
 
 BUDGET = 1000.0
+SYMBOLIC_BUDGET = 50.0
+
+
+def budget_of(generator) -> float:
+    return SYMBOLIC_BUDGET if generator.answer_kind.name == "expression" else BUDGET
 
 
 def rate(generator, seconds: float) -> float:
@@ -43,14 +51,15 @@ def main() -> int:
 
     generators = [g for g in plugins.registry().generators.values()
                   if (args.questions or g.origin == "generator") and (not args.topic or g.topic == args.topic)]
-    results = sorted(((rate(g, args.seconds), g.id) for g in generators))
-    for per_second, gid in results:
-        flag = "" if per_second >= BUDGET else "  UNDER BUDGET"
-        print(f"{gid:<40}{per_second:>10.0f} /s{flag}")
-    if results:
-        slowest = results[0]
-        print(f"\n{len(results)} generators; slowest: {slowest[1]} at {slowest[0]:.0f}/s (budget {BUDGET:.0f}/s)")
-    return 1 if args.check and any(r < BUDGET for r, _ in results) else 0
+    results = sorted((rate(g, args.seconds), g.id, budget_of(g)) for g in generators)
+    for per_second, gid, budget in results:
+        flag = "" if per_second >= budget else "  UNDER BUDGET"
+        print(f"{gid:<40}{per_second:>10.0f} /s   (budget {budget:.0f}/s){flag}")
+    for label, chosen in (("numeric", BUDGET), ("symbolic", SYMBOLIC_BUDGET)):
+        group = [r for r in results if r[2] == chosen]
+        if group:
+            print(f"slowest {label}: {group[0][1]} at {group[0][0]:.0f}/s (budget {chosen:.0f}/s)")
+    return 1 if args.check and any(r < b for r, _, b in results) else 0
 
 
 if __name__ == "__main__":

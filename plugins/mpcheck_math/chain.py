@@ -6,7 +6,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Expression, Generator, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck_math.formulas import canonical, read, show, simplest
+from mpcheck_math.formulas import canonical, read, show, simplest, tidy
 
 VARIABLES = ("x",)
 OUTER = ("exp", "log", "sin", "cos", "tanh", "sqrt", "square", "cube")
@@ -52,7 +52,7 @@ def _validate(p: dict) -> None:
 # (f ∘ g)′(x) = f′(g(x)) · g′(x)
 def derivative(p: dict):
     f, g, x = _parts(p)
-    return simplest(f(g).diff(x))
+    return tidy(f(g).diff(x))
 
 
 def _outer_prime_at(p: dict, argument):

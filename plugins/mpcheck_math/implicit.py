@@ -11,7 +11,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Expression, Generator, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck_math.formulas import canonical, read, show, simplest
+from mpcheck_math.formulas import canonical, read, show, simplest, tidy
 
 VARIABLES = ("x", "y")
 
@@ -73,7 +73,7 @@ def _validate(p: dict) -> None:
 # dy/dx = −F_x / F_y
 def dy_dx(p: dict):
     _, F_x, F_y = partials(p)
-    return simplest(-F_x / F_y)
+    return tidy(-F_x / F_y)
 
 
 def _solve(p: dict) -> str:
