@@ -48,7 +48,7 @@ def tidy(expr: Any) -> Any:
     than ``simplify`` and equal to it on the rational-in-elementary-functions answers here."""
     import sympy as sp
 
-    return sp.factor_terms(sp.cancel(expr))
+    return sp.factor_terms(sp.powsimp(sp.cancel(expr)))
 
 
 def canonical(expr: Any) -> str:
