@@ -48,22 +48,11 @@ def render_problem(problem: Problem, solution: bool = False) -> None:
 
 
 def render_verdict(verdict: Verdict) -> None:
-    if verdict.error:
-        console.print(Text.assemble(("Could not read the answer: ", "bold yellow"), verdict.error))
-        return
-    if verdict.correct:
-        console.print(Text.assemble(("✓ Correct. ", "bold green"), verdict.feedback
-                                    if verdict.feedback != "Correct." else ""))
-        return
-    label = "≈ Almost. " if verdict.near else "✗ Incorrect. "
-    console.print(Text.assemble((label, "bold red"), verdict.feedback))
-    if verdict.mistake:
-        console.print(Text(f"Recognised mistake: {verdict.mistake}", style="yellow"))
-    if verdict.parts:
-        for name, part in verdict.parts.items():
-            mark = "✓" if part["correct"] else "✗"
-            console.print(Text(f"  {mark} {name}: {part['feedback'] or ('correct' if part['correct'] else 'wrong')}"))
-    console.print(Text.assemble(("Expected: ", "bold"), verdict.expected_text))
+    from mpcheck.session import render_verdict as render
+
+    render(console, verdict)
+    if not verdict.correct and not verdict.error:
+        console.print(Text.assemble(("Expected: ", "bold"), verdict.expected_text))
 
 
 def _batch_lines(source: str) -> Iterator[tuple[int, str]]:
