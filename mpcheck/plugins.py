@@ -24,8 +24,7 @@ from mpcheck import entrypoints, hookspecs
 from mpcheck.api import Derivation, Generator, Reference, Topic
 from mpcheck.errors import PluginError
 
-GROUP = "mpcheck"
-BUILTIN_DISTRIBUTION = "mpcheck"
+GROUP = entrypoints.GROUP
 
 
 @dataclass
@@ -65,13 +64,6 @@ _infos: list[PluginInfo] = []
 _registry: Registry | None = None
 
 
-def _names(variable: str) -> set[str] | None:
-    value = os.environ.get(variable)
-    if value is None:
-        return None
-    return {part.strip() for part in value.split(",") if part.strip()}
-
-
 def _strict() -> bool:
     return os.environ.get("MPCHECK_STRICT_PLUGINS", "") not in ("", "0")
 
@@ -90,27 +82,28 @@ def manager() -> pluggy.PluginManager:
         return _manager
     pm = pluggy.PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
-    only, disabled = _names("MPCHECK_LOAD_PLUGINS"), _names("MPCHECK_DISABLE_PLUGINS") or set()
     seen: set[str] = set()
+    hooks: dict[str, list[str]] = {}
     for ep in sorted(entrypoints.plugin_entries(), key=lambda e: e.name):
-        dist, version = ep.distribution, ep.version
-        info = PluginInfo(ep.name, dist, version, builtin=dist == BUILTIN_DISTRIBUTION)
+        info = PluginInfo(ep.name, ep.distribution, ep.version, builtin=ep.builtin)
         if ep.name in seen:  # the same plugin seen twice on sys.path (e.g. editable + installed)
             continue
         seen.add(ep.name)
         _infos.append(info)
-        if ep.name in disabled or dist in disabled or (
-                only is not None and not info.builtin and dist not in only and ep.name not in only):
+        if not entrypoints.is_enabled(ep):
             info.status = "disabled"
             continue
         try:
-            pm.register(entrypoints.load(ep), name=ep.name)
+            plugin = entrypoints.load(ep)
+            pm.register(plugin, name=ep.name)
         except Exception as exc:  # a broken plugin must not take the others down
             _fail(info, exc, "import")
             continue
+        hooks[ep.name] = [caller.name for caller in pm.get_hookcallers(plugin) or []]
         info.warnings += _unknown_hooks(pm, ep.name)
         if info.warnings and _strict():
             raise PluginError(info.name, "; ".join(info.warnings))
+    entrypoints.remember_hooks(hooks)
     _manager = pm
     return pm
 
@@ -248,4 +241,5 @@ def reset() -> None:
     global _manager, _registry
     _manager, _registry = None, None
     _infos.clear()
+    entrypoints.forget()
     _reported.clear()

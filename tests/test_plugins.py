@@ -195,3 +195,40 @@ def test_entry_point_cache_survives_a_corrupt_file(site):
     path.write_text("{ not json")
     assert "cnn" in {e.name for e in entrypoints.plugin_entries()}
     assert path.read_text().startswith("{\"key\"")
+
+
+def test_help_imports_no_plugin_once_their_hooks_are_known(site):
+    import os
+
+    from mpcheck import entrypoints
+
+    assert entrypoints.may_add_commands()  # nothing known yet: plugins must be asked
+    plugins.manager()
+    assert not entrypoints.may_add_commands()  # built-ins add no commands
+    install_example(site)  # a distribution with register_commands appears
+    plugins.reset()
+    assert entrypoints.may_add_commands()
+    plugins.manager()
+    assert entrypoints.may_add_commands()  # and it stays known that it adds commands
+    plugins.reset()
+    os.environ["MPCHECK_DISABLE_PLUGINS"] = "norms"
+    try:
+        assert not entrypoints.may_add_commands()
+    finally:
+        del os.environ["MPCHECK_DISABLE_PLUGINS"]
+
+
+def test_editing_a_plugin_module_invalidates_its_remembered_hooks(site):
+    import os
+    import time
+
+    from mpcheck import entrypoints
+
+    plugin_module(site, "quiet_plugin", GOOD_TOPIC)
+    plugins.manager()
+    assert not entrypoints.may_add_commands()
+    module = site / "quiet_plugin.py"
+    module.write_text(module.read_text() + "\n@hookimpl\ndef register_commands(app):\n    pass\n")
+    later = time.time() + 5
+    os.utime(module, (later, later))
+    assert entrypoints.may_add_commands()

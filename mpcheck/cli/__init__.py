@@ -13,11 +13,14 @@ from mpcheck.cli import quiz, ref, derive, study  # noqa: E402,F401
 
 def main() -> None:
     """Run the CLI: plugins add their commands first; user errors become one line and exit 2."""
-    from mpcheck import plugins
+    from mpcheck import entrypoints
     from mpcheck.errors import PluginError, UserError
 
     try:
-        plugins.add_commands(app)
+        if entrypoints.may_add_commands():  # known from the cache: usually no plugin is imported
+            from mpcheck import plugins
+
+            plugins.add_commands(app)
         app(prog_name="mpcheck")
     except UserError as exc:
         print(f"mpcheck: {exc}", file=sys.stderr)
