@@ -232,3 +232,19 @@ def test_editing_a_plugin_module_invalidates_its_remembered_hooks(site):
     later = time.time() + 5
     os.utime(module, (later, later))
     assert entrypoints.may_add_commands()
+
+
+def test_cli_names_a_broken_plugin_and_strict_mode_exits_2(site):
+    import os
+
+    from cli_helpers import run_cli
+
+    plugin_module(site, "broken_import", "raise ImportError('needs libfoo')\n", dist="broken-dist")
+    env = {"PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
+    done = run_cli("topics", env=env)
+    assert done.returncode == 0 and "cnn" in done.stdout and "Traceback" not in done.stderr
+    assert "plugin 'broken_import' (broken-dist 1.0) was skipped: import: ImportError: needs libfoo" in done.stderr
+
+    strict = run_cli("topics", env={**env, "MPCHECK_STRICT_PLUGINS": "1"})
+    assert strict.returncode == 2 and "Traceback" not in strict.stderr
+    assert "broken_import" in strict.stderr and "MPCHECK_STRICT_PLUGINS" in strict.stderr

@@ -32,6 +32,10 @@ from mpcheck.answers.split import (
 SHOWN_POSITIONS = 6
 
 
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
 def read_entries(pieces: Sequence[str], where: str = "entry") -> list[float]:
     values = []
     for index, piece in enumerate(pieces, 1):
@@ -107,7 +111,7 @@ class Vector(AnswerKind):
 
     def compare(self, given: list[float], expected: list[float]) -> Match:
         if len(given) != len(expected):
-            return Match(False, f"Expected {len(expected)} entries, got {len(given)}.")
+            return Match(False, f"Expected {_count(len(expected), 'entry', 'entries')}, got {len(given)}.")
         labels = [f"entry {i}" for i in range(1, len(expected) + 1)]
         return compare_entries(given, expected, labels, self.rtol, self.atol)
 
@@ -298,7 +302,7 @@ class Shape(AnswerKind):
         if list(given) == list(expected):
             return Match(True)
         if len(given) != len(expected):
-            return Match(False, f"Expected {len(expected)} dimensions, got {len(given)}.")
+            return Match(False, f"Expected {_count(len(expected), 'dimension', 'dimensions')}, got {len(given)}.")
         if sorted(given) == sorted(expected):
             return Match(False, "The right sizes in the wrong order: check the layout of the dimensions.")
         wrong = [i for i, (g, e) in enumerate(zip(given, expected), 1) if g != e]
