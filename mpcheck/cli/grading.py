@@ -133,7 +133,7 @@ def check(
     or one "name: value" per line.
 
     Example:
-      mpcheck check cnn.conv-output-size --seed 7 --answer '16x15x15'
+      mpcheck check cnn.conv-output-size --seed 7 --answer '16x51x35'
     """
     if batch is not None:
         def grade(record: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -49,14 +50,17 @@ def _show_source(refs: list) -> None:
         code = inspect.getsource(load_object(module_name))
         from rich.markup import escape
 
+        if not console.is_terminal:  # piped or redirected: the code itself, never cropped
+            sys.stdout.write(f"# {module_name}  (oracle: {ref.oracle})\n{code}\n")
+            continue
         console.rule(f"[bold]{escape(module_name)}[/bold]  (oracle: {escape(ref.oracle)})")
-        console.print(Syntax(code, "python", line_numbers=True, word_wrap=False))
+        console.print(Syntax(code, "python", line_numbers=True, word_wrap=True))
 
 
 @app.command()
 def ref(
     topic: Annotated[Optional[str], typer.Argument(help="Only this topic, e.g. cnn.")] = None,
-    name: Annotated[Optional[str], typer.Argument(help="Only this implementation, e.g. conv2d-unfold.")] = None,
+    name: Annotated[Optional[str], typer.Argument(help="Only this implementation, e.g. conv2d.")] = None,
     device: Annotated[str, typer.Option("--device", help="auto (CUDA when present), cpu or cuda. "
                                         "Default: $MPCHECK_DEVICE, else auto.")] = "",
     source: Annotated[bool, typer.Option("--source", help="Print the annotated source instead of running.")] = False,
@@ -69,7 +73,7 @@ def ref(
 
     Examples:
       mpcheck ref cnn
-      mpcheck ref cnn conv2d-unfold --source
+      mpcheck ref cnn conv2d --source
       mpcheck ref --device cuda --json
     """
     refs = _selected(topic, name)
