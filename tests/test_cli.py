@@ -60,7 +60,7 @@ def test_bad_params_exit_2_with_a_reason(params, fragment):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["show", "cnn.conv-output-sise", "--seed", "1"], "Did you mean cnn.conv-output-size"),
+    (["show", "cnn.conv-output-sise", "--seed", "1"], "did you mean cnn.conv-output-size"),
     (["show", "cnn.conv-output-size", "--params", "{not json"], "not valid JSON"),
     (["show", "cnn.conv-output-size", "--params", "[1, 2]"], "must be a JSON object"),
     (["show", "cnn.conv-output-size", "--params", "[" * 100_001], "too long"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import sys
 from typing import Annotated, Optional
 
@@ -37,9 +36,8 @@ def _derivations() -> dict:
 def _find(name: str):
     table = _derivations()
     if name not in table:
-        close = difflib.get_close_matches(name, list(table), n=3, cutoff=0.4)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        fail(f"unknown derivation {name!r}.{hint} (`mpcheck derive --list` lists them)")
+        fail(f"unknown derivation {name!r}{lookup.suggest(name, list(table))} "
+             "(`mpcheck derive --list` lists them)")
     return table[name]
 
 

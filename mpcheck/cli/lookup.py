@@ -23,15 +23,16 @@ def registry() -> Registry:
     return reg
 
 
-def _suggest(word: str, options: list[str]) -> str:
+def suggest(word: str, options: list[str]) -> str:
+    """" — did you mean a, b?" for close matches, else ""."""
     close = difflib.get_close_matches(word, options, n=3, cutoff=0.5)
-    return f" Did you mean {', '.join(close)}?" if close else ""
+    return f" — did you mean {', '.join(close)}?" if close else ""
 
 
 def topic(name: str) -> str:
     reg = registry()
     if name not in reg.topics:
-        raise UserError(f"unknown topic {name!r}.{_suggest(name, list(reg.topics))} "
+        raise UserError(f"unknown topic {name!r}{suggest(name, list(reg.topics))} "
                         "(`mpcheck topics` lists them)")
     return name
 
@@ -39,7 +40,7 @@ def topic(name: str) -> str:
 def generator(problem_id: str) -> Generator:
     reg = registry()
     if problem_id not in reg.generators:
-        raise UserError(f"unknown problem id {problem_id!r}.{_suggest(problem_id, list(reg.generators))} "
+        raise UserError(f"unknown problem id {problem_id!r}{suggest(problem_id, list(reg.generators))} "
                         "(`mpcheck problems` lists them)")
     return reg.generators[problem_id]
 
