@@ -18,7 +18,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Real
 from mpcheck.text import num
-from mpcheck_ml.common import clean, log_name, show, sigmoid
+from mpcheck_ml.common import clean, log_name, paren, show, sigmoid
 
 FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky-relu")
 QUANTITIES = ("value", "derivative")
@@ -107,19 +107,21 @@ def _prompt(p: dict) -> str:
 
 def _solution(p: dict) -> str:
     f, x, a = p["function"], p["x"], _slope(p)
-    xs = _x_text(x)
+    # the exact name (ln 3) inside the function, without the "(≈ …)" of the prompt
+    xs, minus_xs = log_name(x) or num(x), log_name(-x) or num(-x)
     if f == "sigmoid":
         s = sigmoid(x)
-        lines = [f"σ({xs}) = 1/(1 + e^({num(-x)})) = 1/(1 + {num(math.exp(-x))}) = {num(s)}."]
+        lines = [f"σ({xs}) = 1/(1 + e^({minus_xs})) = 1/(1 + {num(math.exp(-x))}) = {num(s)}."]
         if p["quantity"] == "derivative":
             lines.append(f"σ'(x) = σ(x)(1 − σ(x)) = {num(s)} · {num(1 - s)} = {num(s * (1 - s))}.")
     elif f == "tanh":
-        t = math.tanh(x)
-        lines = [f"tanh({xs}) = (e^{num(x)} − e^{num(-x)})/(e^{num(x)} + e^{num(-x)}) = {num(t)}."]
+        t, e_plus, e_minus = math.tanh(x), num(math.exp(x)), num(math.exp(-x))
+        lines = [f"e^x = e^({xs}) = {e_plus} and e^(−x) = {e_minus}, so",
+                 f"tanh({xs}) = ({e_plus} − {e_minus})/({e_plus} + {e_minus}) = {num(t)}."]
         if p["quantity"] == "derivative":
-            lines.append(f"tanh'(x) = 1 − tanh(x)² = 1 − {num(t)}² = {num(1 - t * t)}.")
+            lines.append(f"tanh'(x) = 1 − tanh(x)² = 1 − {paren(t)}² = {num(1 - t * t)}.")
     elif p["quantity"] == "value":
-        side = f"x = {num(x)} > 0, so f(x) = x" if x > 0 else f"x = {num(x)} ≤ 0, so f(x) = {num(a)} · {num(x)}"
+        side = f"x = {num(x)} > 0, so f(x) = x" if x > 0 else f"x = {num(x)} ≤ 0, so f(x) = {num(a)} · {paren(x)}"
         lines = [f"{side} = {num(activation(f, x, a))}."]
     else:
         if x > 0:
