@@ -1,7 +1,10 @@
 """Wall-clock limits for symbolic work, so a hard expression is a clear message, never a hang.
 
 SymPy has no cancellation of its own; ``time_limit`` arms ``SIGALRM`` through
-``signal.setitimer`` and raises ``TimeoutError`` inside the running computation. Signals can
+``signal.setitimer`` and raises ``TimeLimitExceeded`` inside the running computation. SymPy has
+``except Exception`` blocks here and there, so the exception is a ``BaseException`` (as
+``KeyboardInterrupt`` is) that such blocks let through, and the alarm repeats every
+``REPEAT_S`` until the block ends, so even a swallowed one is followed by another. Signals can
 only be handled by the main thread, so elsewhere (worker threads, some test runners) the block
 simply runs without a limit.
 """
@@ -15,8 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-class TimeLimitExceeded(TimeoutError):
-    """The block ran past its time limit."""
+REPEAT_S = 0.05
+
+
+class TimeLimitExceeded(BaseException):
+    """The block ran past its time limit. A BaseException, so that library code that catches
+    ``Exception`` cannot swallow it; catch it by name."""
 
 
 def _can_use_alarm() -> bool:
@@ -45,7 +52,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_S)
     try:
         yield
     finally:
@@ -54,4 +61,4 @@ def time_limit(seconds: float) -> Iterator[None]:
         if outer_remaining:
             # re-arm the enclosing limit with what it has left
             left = outer_remaining - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), REPEAT_S)
