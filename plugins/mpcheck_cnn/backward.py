@@ -204,7 +204,7 @@ def _validate_dx(p: dict) -> None:
 def _dx_prompt(p: dict) -> str:
     h, w = p["input_size"]
     return (f"A conv layer (cross-correlation, as in deep learning) with kernel\nK =\n{mat(p['kernel'])}\n"
-            f"stride {p['stride']} and zero padding {p['padding']} maps a {h}×{w} input X to Y.\n"
+            f"stride {p['stride']} and zero padding {p['padding']} maps the {h}×{w} input X to Y.\n"
             f"The upstream gradient δ = ∂L/∂Y is\n{mat(p['upstream'])}\n"
             f"Compute the {h}×{w} gradient ∂L/∂X.")
 
@@ -221,20 +221,32 @@ def _dx_solution(p: dict) -> str:
     lines = ["∂L/∂X_pad[a, b] = Σ_i Σ_j δ[i, j] · K[a − s·i, b − s·j]: a full convolution of δ with K,",
              "computed as a correlation of the zero-framed δ with the 180°-rotated kernel."]
     if s > 1:
-        lines.append(f"Stride {s}: spread δ out with {s - 1} zero(s) between entries.")
-    lines.append(f"Frame δ with k − 1 zeros on every side:\n{mat(framed)}")
+        gap = "one zero" if s == 2 else f"{s - 1} zeros"
+        lines.append(f"Stride {s}: spread δ out with {gap} between neighbouring entries.")
+    frame = (f"k − 1 = {kh - 1} zeros" if kh == kw
+             else f"{kh - 1} rows (above and below) and {kw - 1} columns (left and right) of zeros")
+    lines.append(f"Frame δ with {frame} on every side:\n{mat(framed)}")
     lines.append(f"rot180(K) =\n{mat(rotated)}")
     for a, row in enumerate(stamped):
         for b, value in enumerate(row):
             terms = [f"({num(rotated[m][n])})({num(framed[a + m][b + n])})"
                      for m in range(kh) for n in range(kw) if framed[a + m][b + n] != 0]
-            lines.append(f"  ∂L/∂X_pad[{a},{b}] = {' + '.join(terms) or '0'} = {num(value)}")
-    if len(stamped) < p["input_size"][0] + 2 * pad or len(stamped[0]) < p["input_size"][1] + 2 * pad:
-        lines.append("The last input row/column(s) were skipped by the stride: their gradient is 0.")
+            sum_text = f"{' + '.join(terms)} = " if terms else ""
+            lines.append(f"  ∂L/∂X_pad[{a},{b}] = {sum_text}{num(value)}")
+    # real inputs sit at rows/columns pad … pad + size − 1 of X_pad; the stamps may stop short of them
+    if len(stamped) < pad + p["input_size"][0] or len(stamped[0]) < pad + p["input_size"][1]:
+        lines.append("The last input rows or columns were never under the kernel (the stride skipped "
+                     "them): their gradient is 0.")
     if pad:
         lines.append(f"Drop the padding ring of width {pad}: those positions are not inputs.")
     lines.append(f"∂L/∂X =\n{mat(_solve_dx(p))}")
     return "\n".join(lines)
+
+
+def _dx_hints(p: dict) -> list[str]:
+    spread = "spread δ out with s − 1 zeros between entries, then " if p["stride"] > 1 else ""
+    return ["Each upstream entry δ[i, j] sends δ[i, j]·K back onto the window it came from.",
+            f"Equivalently: {spread}pad δ with k − 1 zeros and correlate with the 180°-rotated kernel."]
 
 
 def _dx_not_rotated(p: dict):
@@ -274,8 +286,7 @@ CONV_BACKWARD_INPUT = Generator(
     solve=_solve_dx,
     prompt=_dx_prompt,
     solution=_dx_solution,
-    hints=lambda p: ["Each upstream entry δ[i, j] sends δ[i, j]·K back onto the window it came from.",
-                     "Equivalently: pad δ with k − 1 zeros and correlate with the 180°-rotated kernel."],
+    hints=_dx_hints,
     mistakes=(
         Mistake("kernel-not-rotated", "You slid K without rotating it: the input gradient is a full "
                 "correlation with rot180(K) (a full convolution with K).", _dx_not_rotated),

@@ -96,7 +96,8 @@ def _forward_solution(p: dict) -> str:
     else:
         lines.append("Cross-correlation slides K as it is (no flip).")
     if p["padding"]:
-        lines.append(f"Pad X with {p['padding']} ring(s) of zeros:\n{mat(x_pad)}")
+        rings = "one ring" if p["padding"] == 1 else f"{p['padding']} rings"
+        lines.append(f"Pad X with {rings} of zeros:\n{mat(x_pad)}")
     (kh, kw), (h, w) = G.shape(k), G.shape(x_pad)
     lines.append(f"Output size: ⌊({h} − {kh})/{s}⌋ + 1 = {len(out)} rows, "
                  f"⌊({w} − {kw})/{s}⌋ + 1 = {len(out[0])} columns.")
@@ -204,7 +205,8 @@ def _toeplitz_solution(p: dict) -> str:
     rows = len(t)
     lines.append(f"Output length ⌊({p['length']} + 2·{p['padding']} − {len(k)})/{p['stride']}⌋ + 1 = {rows}, "
                  f"so T is {rows}×{p['length']}.")
-    lines.append(f"Row i holds {k} starting at column i·{p['stride']} − {p['padding']}; taps that fall "
+    start = step_text(p["stride"], "i") + (f" − {p['padding']}" if p["padding"] else "")
+    lines.append(f"Row i (from 0) holds {k} starting at column {start}; taps that fall "
                  "on the zero padding drop out (they multiply zeros).")
     lines.append(f"T =\n{mat(t)}")
     return "\n".join(lines)

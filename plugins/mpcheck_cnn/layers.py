@@ -315,7 +315,7 @@ def _rf_solution(p: dict) -> str:
         lines.append(f"{i}. {_rf_layer_text(layer)}: r = {field} + {d}·{k - 1}·{jump} = {new}, "
                      f"j = {jump}·{s} = {jump * s}")
         field, jump = new, jump * s
-    lines.append(f"Receptive field: {field} pixels (a {field}×{field} patch).")
+    lines.append(f"Receptive field: {field} pixels wide ({field}×{field} pixels in 2-D).")
     return "\n".join(lines)
 
 

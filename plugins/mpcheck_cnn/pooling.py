@@ -136,7 +136,7 @@ MAXPOOL_BACKWARD = Generator(
 KINDS = ("nearest", "bed-of-nails", "max-unpool")
 KIND_TEXT = {"nearest": "nearest-neighbour unpooling (copy each value into its whole block)",
              "bed-of-nails": "bed-of-nails unpooling (value in the top-left of its block, zeros elsewhere)",
-             "max-unpool": "max-unpooling with the positions remembered from the pooling"}
+             "max-unpool": "max-unpooling (each value goes to the position of its block's maximum in A)"}
 
 
 def unpool(y, factor: int, kind: str, pooled_from=None) -> list[list[float]]:
@@ -195,7 +195,7 @@ def _unpool_prompt(p: dict) -> str:
     lines = []
     if p["kind"] == "max-unpool":
         lines.append(f"Earlier, {f}×{f} max pooling with stride {f} was applied to\nA =\n{mat(p['pooled_from'])}")
-    lines.append(f"Upsample Y by a factor {f} with {KIND_TEXT[p['kind']]}:\nY =\n{mat(p['input'])}")
+    lines.append(f"Upsample Y by a factor of {f} using {KIND_TEXT[p['kind']]}:\nY =\n{mat(p['input'])}")
     lines.append("Give the upsampled matrix.")
     return "\n".join(lines)
 

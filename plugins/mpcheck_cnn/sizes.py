@@ -62,7 +62,8 @@ def _conv_prompt(p: dict) -> str:
 def _conv_solution(p: dict) -> str:
     k, pad, s, d = p["kernel"], p["padding"], p["stride"], p["dilation"]
     lines = ["Per spatial dimension: out = ⌊(in + 2p − d(k−1) − 1) / s⌋ + 1.",
-             f"The dilated kernel spans d(k−1) + 1 = {d}·{k - 1} + 1 = {d * (k - 1) + 1} pixels."]
+             f"The dilated kernel spans d(k−1) + 1 = {d}·{k - 1} + 1 = {d * (k - 1) + 1} "
+             f"pixel{'' if d * (k - 1) == 0 else 's'}."]
     for dim in ("height", "width"):
         n = p[dim]
         numerator = n + 2 * pad - d * (k - 1) - 1

@@ -18,7 +18,7 @@ from mpcheck.errors import ParamsError
 from mpcheck.text import mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
-from mpcheck_cnn.forward import sample_kernel
+from mpcheck_cnn.forward import sample_kernel, step_text
 
 
 def transposed_out(size: int, kernel: int, padding: int = 0, stride: int = 1, dilation: int = 1,
@@ -76,14 +76,14 @@ def _values_solution(p: dict) -> str:
     h, w = G.shape(x)
     full = G.as_numbers(G.scatter(x, k, s))
     lines = ["Each input entry X[i, j] stamps X[i, j]·K onto the output with its top-left corner at "
-             f"({s}i, {s}j); where stamps overlap they add."]
+             f"({step_text(s, 'i')}, {step_text(s, 'j')}); where stamps overlap they add."]
     for i in range(h):
         for j in range(w):
             lines.append(f"  X[{i},{j}] = {num(x[i][j])}: adds {num(x[i][j])}·K at ({i * s},{j * s})")
     lines.append(f"Sum of the stamps ({len(full)}×{len(full[0])} = ((in − 1)·{s} + k) per side):\n{mat(full)}")
     if pad:
-        lines.append(f"Padding {pad} crops {pad} row(s)/column(s) from every side "
-                     f"(out = (in − 1)·s − 2p + k).")
+        cropped = "one row or column" if pad == 1 else f"{pad} rows or columns"
+        lines.append(f"Padding {pad} crops {cropped} from every side (out = (in − 1)·s − 2p + k).")
     lines.append(f"Output =\n{mat(_solve_values(p))}")
     return "\n".join(lines)
 

@@ -69,17 +69,29 @@ def _solve(p: dict) -> str:
 
 def _prompt(p: dict) -> str:
     f, g, x = _parts(p)
-    return f"Differentiate h(x) = {show(f(g))} with respect to x.\nGive h′(x) as an expression in x."
+    natural_log = " (log is the natural logarithm)" if "log(" in show(f(g)) else ""
+    return (f"Differentiate h(x) = {show(f(g))} with respect to x{natural_log}.\n"
+            "Give h′(x) as an expression in x.")
+
+
+def _outer_text(p: dict) -> str:
+    """"f(u) = u^2, f′(u) = 2·u": the outer function on its own, before g is plugged in."""
+    import sympy as sp
+
+    f, _, _ = _parts(p)
+    u = sp.Symbol("u")
+    return f"f(u) = {show(f(u))}, f′(u) = {show(f(u).diff(u))}"
 
 
 def _solution(p: dict) -> str:
     f, g, x = _parts(p)
-    outer_prime = _outer_prime_at(p, g)
+    # SymPy distributes 2·(4x³ + 2) into 8x³ + 4, which hides where g went: keep it visible
+    outer_prime = f"2·({show(g)})" if p["outer"] == "square" else show(_outer_prime_at(p, g))
     return "\n".join([
         "Chain rule: h = f ∘ g, so h′(x) = f′(g(x)) · g′(x).",
         f"Inner g(x) = {show(g)}, g′(x) = {show(g.diff(x))}.",
-        f"Outer f′ at g(x): {show(outer_prime)}.",
-        f"h′(x) = ({show(outer_prime)}) · ({show(g.diff(x))}) = {show(derivative(p))}",
+        f"Outer {_outer_text(p)}, so f′(g(x)) = {outer_prime}.",
+        f"h′(x) = ({outer_prime}) · ({show(g.diff(x))}) = {show(derivative(p))}",
     ])
 
 

@@ -81,7 +81,9 @@ def _solve(p: dict) -> str:
 
 
 def _prompt(p: dict) -> str:
-    return (f"The curve F(x, y) = 0 with\n    F(x, y) = {show(read(p['F'], VARIABLES, 'F'))}\n"
+    formula = show(read(p["F"], VARIABLES, "F"))
+    natural_log = " (log is the natural logarithm)" if "log(" in formula else ""
+    return (f"The curve F(x, y) = 0 with\n    F(x, y) = {formula}{natural_log}\n"
             "defines y as a function of x near every point where ∂F/∂y ≠ 0.\n"
             "Find dy/dx as an expression in x and y.")
 

@@ -129,8 +129,8 @@ def _solution(p: dict) -> str:
         elif x < 0:
             lines = [f"x = {num(x)} < 0: the function is {num(a)}·x there, slope {num(a)}."]
         else:
-            lines = [f"At x = 0 the left slope is {num(a)} and the right slope is 1, so there is no derivative;",
-                     f"any value in [{num(a)}, 1] is a subgradient. PyTorch's backward tests x > 0 and uses "
+            lines = [f"At x = 0 the left slope is {num(a)} and the right slope is 1, so there is no derivative.",
+                     f"Any value in [{num(a)}, 1] is a subgradient; PyTorch's backward tests x > 0 and uses "
                      f"the left slope, {num(a)} (the course table's [x ≥ 0] would give 1)."]
     lines.append(f"Answer: {num(_solve(p))}")
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
 from mpcheck.errors import ParamsError
 from mpcheck.text import num, vec
+from mpcheck_ml.common import paren
 
 KEYS = ("theta", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps")
 MAX_T = 1_000_000
@@ -116,10 +117,13 @@ def _solution(p: dict) -> str:
         f"v = {num(b2)}·{vec(p['v'])} + {num(1 - b2)}·{vec([g * g for g in p['grad']])} = {vec(v, 6)}",
         f"Bias correction: 1 − β1^t = 1 − {num(b1)}^{t} = {num(c1, 6)},  1 − β2^t = 1 − {num(b2)}^{t} = {num(c2, 6)}",
         f"m̂ = m/{num(c1, 6)} = {vec(m_hat)},  v̂ = v/{num(c2, 6)} = {vec(v_hat)}",
-        f"θ ← θ − η m̂/(√v̂ + ε) = {vec(_solve(p), 6)}"]
+        "θ ← θ − η m̂/(√v̂ + ε), coordinate by coordinate:",
+        *(f"  θ_{i + 1}: {num(th)} − {num(p['lr'])}·{paren(mh)}/(√{num(vh)} + {num(p['eps'])}) = {num(new, 6)}"
+          for i, (th, mh, vh, new) in enumerate(zip(p["theta"], m_hat, v_hat, _solve(p)))),
+        f"θ = {vec(_solve(p), 6)}"]
     if t == 1 and not any(p["m"]) and not any(p["v"]):
-        lines.append("At t = 1 from zero moments, m̂ = g and v̂ = g², so every coordinate moves by η·sign(g): "
-                     "Adam's first step ignores the gradient's size.")
+        lines.append("At t = 1 from zero moments, m̂ = g and v̂ = g², so every coordinate moves by η against "
+                     "the sign of its gradient, θ ← θ − η·sign(g): Adam's first step ignores the gradient's size.")
     return "\n".join(lines)
 
 

@@ -18,7 +18,7 @@ from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Vector
 from mpcheck.errors import ParamsError
 from mpcheck.text import num, vec
-from mpcheck_ml.common import clean_vec
+from mpcheck_ml.common import clean_vec, paren
 
 MAX_DIM = 16
 
@@ -93,7 +93,7 @@ def _solution(p: dict, rule: str) -> str:
         rho = p["rho"]
         acc = (f"r = ρ r + (1 − ρ) g² = {num(rho)}·{vec(p['r'])} + {num(1 - rho)}·"
                f"{vec([g * g for g in p['grad']])} = {vec(answer['r'])}")
-    steps = [f"θ_{i + 1}: {num(t)} − {num(p['lr'])}·{num(g)}/({num(p['eps'])} + √{num(ri)}) = {num(new)}"
+    steps = [f"θ_{i + 1}: {num(t)} − {num(p['lr'])}·{paren(g)}/({num(p['eps'])} + √{num(ri)}) = {num(new)}"
              for i, (t, g, ri, new) in enumerate(zip(p["theta"], p["grad"], r, answer["theta"]))]
     return "\n".join([acc, f"√r = {vec([math.sqrt(v) for v in r])}", *steps,
                       "δ only guards against division by zero; it is negligible here."])

@@ -97,11 +97,11 @@ def _solution(p: dict, nesterov: bool) -> str:
         if nesterov:
             point = add(theta, scale(a, v))
             lines.append(f"Step {step}: look-ahead θ + αv = {vec(theta)} + {num(a)}·{vec(v)} = {vec(point)}, "
-                         f"gradient there a ⊙ (θ + αv) = {vec(grad(p, point))}")
+                         f"gradient there {vec(p['curvature'])} ⊙ {vec(point)} = {vec(grad(p, point))}")
             g = grad(p, point)
         else:
             g = grad(p, theta)
-            lines.append(f"Step {step}: gradient ∇L(θ) = a ⊙ θ = {vec(g)}")
+            lines.append(f"Step {step}: gradient ∇L(θ) = {vec(p['curvature'])} ⊙ {vec(theta)} = {vec(g)}")
         v_new, theta_new = answer[f"v{step}"], answer[f"theta{step}"]
         lines += [f"  v{step} = αv − εg = {num(a)}·{vec(v)} − {num(eps)}·{vec(g)} = {vec(v_new)}",
                   f"  θ{step} = θ + v = {vec(theta)} + {vec(v_new)} = {vec(theta_new)}"]

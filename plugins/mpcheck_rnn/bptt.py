@@ -123,8 +123,8 @@ def solution(p: dict) -> str:
 
 
 def hints(p: dict) -> list[str]:
-    return ["Run the forward pass first and keep every h_t: the derivatives are written in them, "
-            "tanh'(a) = 1 − tanh²(a) = 1 − h².",
+    return ["Run the forward pass first and keep every h_t: the tanh slopes need nothing else, "
+            "tanh'(a_t) = 1 − tanh²(a_t) = 1 − h_t².",
             "w appears at every step: the total is a sum over k, each term a product of the "
             "Jacobians ∂h_i/∂h_{i−1} = w(1 − h_i²) from k+1 up to T."]
 

@@ -66,24 +66,25 @@ def validate(p: dict) -> None:
 def _layer_text(p: dict) -> str:
     X, H = p["input_size"], p["hidden_size"]
     if p["cell"] == "rnn":
-        return f"a vanilla RNN layer h_t = tanh(W_hh h_{{t−1}} + W_xh x_t + b) with input size {X} and hidden size {H}"
-    return (f"an LSTM layer with input size {X} and hidden size {H}, (i, f, o, g) = "
-            "(σ, σ, σ, tanh)(W [x_t; h_{t−1}] + b)")
+        return f"A vanilla RNN layer h_t = tanh(W_hh h_{{t−1}} + W_xh x_t + b) has input size {X} and hidden size {H}"
+    return (f"An LSTM layer (i, f, o, g) = (σ, σ, σ, tanh)(W [x_t; h_{{t−1}}] + b) has input size {X} "
+            f"and hidden size {H}")
 
 
 def prompt(p: dict) -> str:
     Y = p["output_size"]
-    output = (f", followed by the output layer ŷ_t = W_hy h_t with output size {Y} (no output bias)"
-              if Y else " (no output layer)")
-    return (f"How many trainable parameters has {_layer_text(p)}{output}?\n"
-            "Count one bias vector per gate, as in the formula (PyTorch keeps two, b_ih and b_hh).")
+    output = (f"; it is followed by the output layer ŷ_t = W_hy h_t with output size {Y} (no output bias)"
+              if Y else "; there is no output layer")
+    per = "per gate" if p["cell"] == "lstm" else "for the layer"
+    return (f"{_layer_text(p)}{output}.\nHow many trainable parameters does it have? "
+            f"Count one bias vector {per}, as in the formula (PyTorch keeps two, b_ih and b_hh).")
 
 
 def solution(p: dict) -> str:
     X, H, Y = p["input_size"], p["hidden_size"], p["output_size"]
     gates = GATE_COUNT[p["cell"]]
     one = per_gate(X, H)
-    lines = [f"One gate: W_xh is {H}×{X}, W_hh is {H}×{H}, b has {H}: "
+    lines = [f"{'One gate' if gates == 4 else 'The layer'}: W_xh is {H}×{X}, W_hh is {H}×{H}, b has {H}: "
              f"{H}·{X} + {H}·{H} + {H} = {one}."]
     if gates == 4:
         lines.append(f"An LSTM has four such blocks (i, f, o, g): 4·{one} = {4 * one}.")
@@ -106,7 +107,7 @@ def _lstm_only(fn):
 
 
 MISTAKES = (
-    Mistake("pytorch-two-biases", "You counted two bias vectors per gate, as PyTorch stores them "
+    Mistake("pytorch-two-biases", "You counted two bias vectors per block, as PyTorch stores them "
             "(b_ih and b_hh); the formula has one.",
             lambda p: count(p, extra_bias=GATE_COUNT[p["cell"]])),
     Mistake("forgot-recurrent-weights", "You left out W_hh (H×H per gate): the previous hidden "

@@ -12,6 +12,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Vector
 from mpcheck.text import mat, vec
+from mpcheck_rnn.formatting import shown
 from mpcheck_rnn.validation import bounded
 from mpcheck_rnn.vectors import add, clean, matvec, sigmoid_all, tanh_all, transpose
 
@@ -114,12 +115,12 @@ def solution(p: dict) -> str:
     for t, (x_t, a, h) in enumerate(zip(p["x"], run["a"], run["h"]), start=1):
         lines += [
             f"Step {t}: a_{t} = W_hh h_{t - 1} + W_xh x_{t} + b",
-            f"  = {vec(matvec(p['W_hh'], h_prev))} + {vec(matvec(p['W_xh'], x_t))} + {vec(p['b'])}"
-            f" = {vec(a)}",
-            f"  h_{t} = tanh(a_{t}) = {vec(h)}",
+            f"  = {shown(matvec(p['W_hh'], h_prev))} + {shown(matvec(p['W_xh'], x_t))} + {shown(p['b'])}"
+            f" = {shown(a)}",
+            f"  h_{t} = tanh(a_{t}) = {shown(h)}",
         ]
         h_prev = h
-    lines.append(f"Output: ŷ_2 = W_hy h_2 = {vec(run['y'])}.")
+    lines.append(f"Output: ŷ_2 = W_hy h_2 = {shown(run['y'])}.")
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Vector
 from mpcheck.text import mat, vec
+from mpcheck_rnn.formatting import shown
 from mpcheck_rnn.validation import bounded
 from mpcheck_rnn.vectors import add, clean, hadamard, matvec, sigmoid_all, tanh_all
 
@@ -100,13 +101,19 @@ def _block_rows(p: dict) -> str:
     return "; ".join(spans)
 
 
+def _column_split(X: int, H: int) -> str:
+    first = "its first column multiplies x_t" if X == 1 else f"its first {X} columns multiply x_t"
+    last = "the last one multiplies h_{t−1}" if H == 1 else f"the last {H} multiply h_{{t−1}}"
+    return f"{first}, {last}"
+
+
 def prompt(p: dict) -> str:
     X, H = len(p["x"]), len(p["h_prev"])
     return "\n".join([
         "An LSTM cell computes (i, f, o, g) = (σ, σ, σ, tanh)(W [x_t; h_{t−1}] + b),",
         "c_t = f ⊙ c_{t−1} + i ⊙ g and h_t = o ⊙ tanh(c_t).",
         f"W is {4 * H}×{X + H}, its row blocks are the gates in the order i, f, o, g "
-        f"({_block_rows(p)}); its first {X} column(s) multiply x_t, the last {H} multiply h_{{t−1}}.",
+        f"({_block_rows(p)}); {_column_split(X, H)}.",
         "W =", mat(p["W"]),
         f"b = {vec(p['b'])}",
         f"x_t = {vec(p['x'])},  h_{{t−1}} = {vec(p['h_prev'])},  c_{{t−1}} = {vec(p['c_prev'])}.",
@@ -119,16 +126,16 @@ def solution(p: dict) -> str:
     g = gates(p)
     answer = step(p, g)
     blocks = split_blocks(z)
-    lines = [f"[x_t; h_{{t−1}}] = {vec(p['x'] + p['h_prev'])}",
-             f"z = W [x_t; h_{{t−1}}] + b = {vec(z)}"]
+    lines = [f"[x_t; h_{{t−1}}] = {shown(p['x'] + p['h_prev'])}",
+             f"z = W [x_t; h_{{t−1}}] + b = {shown(z)}"]
     for gate in GATES:
         squash = "tanh" if gate == "g" else "σ"
-        lines.append(f"{gate} = {squash}({vec(blocks[gate])}) = {vec(g[gate])}")
+        lines.append(f"{gate} = {squash}({shown(blocks[gate])}) = {shown(g[gate])}")
     lines += [
-        f"c_t = f ⊙ c_{{t−1}} + i ⊙ g = {vec(hadamard(g['f'], p['c_prev']))} + "
-        f"{vec(hadamard(g['i'], g['g']))} = {vec(answer['c'])}",
-        f"tanh(c_t) = {vec(tanh_all(answer['c']))}",
-        f"h_t = o ⊙ tanh(c_t) = {vec(answer['h'])}",
+        f"c_t = f ⊙ c_{{t−1}} + i ⊙ g = {shown(hadamard(g['f'], p['c_prev']))} + "
+        f"{shown(hadamard(g['i'], g['g']))} = {shown(answer['c'])}",
+        f"tanh(c_t) = {shown(tanh_all(answer['c']))}",
+        f"h_t = o ⊙ tanh(c_t) = {shown(answer['h'])}",
     ]
     return "\n".join(lines)
 

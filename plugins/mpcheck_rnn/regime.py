@@ -102,7 +102,9 @@ def prompt(p: dict) -> str:
         "W =", mat(p["W"]),
         "Let λ₁ be the largest singular value of W and γ the bound ‖diag f'(a)‖ ≤ γ of the "
         "activation's derivative.",
-        "Give λ₁, γ, and what the bound ‖∂h_t/∂h_k‖ ≤ (λ₁γ)^{t−k} tells about the gradients.",
+        "Give λ₁, γ, and what the bound ‖∂h_t/∂h_k‖ ≤ (λ₁γ)^{t−k} tells about the gradients "
+        "(regime: the letter of one statement):",
+        *(f"  {letter}) {option}" for letter, option in zip("abcd", OPTIONS)),
     ])
 
 
