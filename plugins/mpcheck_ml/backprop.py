@@ -80,13 +80,22 @@ def _sample(rng) -> dict:
             return p
 
 
+#: Largest |pre-activation| drawn for sigmoid and tanh: beyond it f′ is tiny (tanh′(4) ≈ 0.0013),
+#: the gradients cannot be worked by hand and a near-zero answer would pass the absolute floor.
+MAX_SATURATION = 2
+
+
 def _interesting(p: dict) -> bool:
-    """No pre-activation at ReLU's kink, some unit active, and non-zero weight gradients."""
+    """No pre-activation at ReLU's kink or deep in a squashing function's flat tails, some unit
+    active, and non-zero weight gradients."""
     a, h = forward(p)
     grads = backward(p)
     nonzero = lambda m: any(v != 0 for row in m for v in row)
-    kink_free = p["activation"] != "relu" or all(v != 0 for v in a)
-    return kink_free and any(v > 0 for v in h) and nonzero(grads["dW2"]) and nonzero(grads["dW1"])
+    if p["activation"] == "relu":
+        well_posed = all(v != 0 for v in a)
+    else:
+        well_posed = all(abs(v) <= MAX_SATURATION for v in a)
+    return well_posed and any(v > 0 for v in h) and nonzero(grads["dW2"]) and nonzero(grads["dW1"])
 
 
 def _validate(p: dict) -> None:

@@ -146,10 +146,8 @@ def hints(p: dict) -> list[str]:
             "again before the output gate."]
 
 
-def _concat_swapped(p: dict) -> dict | None:
-    # only comparable when x and h have the same length (otherwise W would not even fit)
-    if len(p["x"]) != len(p["h_prev"]):
-        return None
+def _concat_swapped(p: dict) -> dict:
+    # [h_{t−1}; x_t] has the same length as [x_t; h_{t−1}], so W multiplies it just as well
     return step(p, gates(p, concat_order="h,x"))
 
 
