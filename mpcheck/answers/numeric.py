@@ -151,7 +151,7 @@ def read_number(text: str) -> Reading:
     except (ValueError, RecursionError, MemoryError):
         raise AnswerError(f"could not read {clip(flat)!r} as a number") from None
     try:
-        value = _Evaluator(flat).eval(tree.body)
+        value = _Evaluator(flat).evaluate(tree.body)
     except (OverflowError, ValueError, ZeroDivisionError, RecursionError, MemoryError):
         # every case is meant to be caught with its own message above; this is the safety net
         raise AnswerError(f"could not evaluate {clip(flat)!r}: a number is out of range") from None
@@ -219,7 +219,7 @@ class _Evaluator:
         if self.operations > MAX_OPERATIONS:
             raise AnswerError(f"answer is too complex (more than {MAX_OPERATIONS} operations)")
 
-    def eval(self, node: ast.AST) -> Number:
+    def evaluate(self, node: ast.AST) -> Number:
         method = getattr(self, "eval_" + type(node).__name__, None)
         if isinstance(node, (ast.Tuple, ast.List)):
             raise AnswerError("expected one number, got a list; write a single value")
@@ -241,9 +241,9 @@ class _Evaluator:
     def eval_UnaryOp(self, node: ast.UnaryOp) -> Number:
         self.count()
         if isinstance(node.op, ast.USub):
-            return -self.eval(node.operand)
+            return -self.evaluate(node.operand)
         if isinstance(node.op, ast.UAdd):
-            return self.eval(node.operand)
+            return self.evaluate(node.operand)
         raise AnswerError(f"the operator {OPERATOR_SYMBOLS.get(type(node.op), '?')!r} is not allowed")
 
     def eval_BinOp(self, node: ast.BinOp) -> Number:
@@ -252,7 +252,7 @@ class _Evaluator:
         if kind not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow):
             raise AnswerError(f"the operator {OPERATOR_SYMBOLS.get(kind, '?')!r} is not allowed; "
                               "use + - * / and ^")
-        left, right = self.eval(node.left), self.eval(node.right)
+        left, right = self.evaluate(node.left), self.evaluate(node.right)
         if kind is ast.Pow:
             return power(left, right)
         return arithmetic(kind, left, right)
@@ -281,7 +281,7 @@ class _Evaluator:
             raise AnswerError(f"{name}(...) takes one plain argument")
         if len(node.args) != 1:
             raise AnswerError(f"{name}(...) takes exactly one argument, got {len(node.args)}")
-        return apply_function(name, self.eval(node.args[0]))
+        return apply_function(name, self.evaluate(node.args[0]))
 
 
 OPERATOR_SYMBOLS = {
