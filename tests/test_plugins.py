@@ -27,7 +27,9 @@ def register_topics(register):
 def site(tmp_path, monkeypatch):
     """A folder on sys.path for throwaway distributions; plugins reload around each test."""
     root = tmp_path / "site"
-    root.mkdir()
+    # made up front: Python creating it on the first import would change the folder's time,
+    # which the entry-point cache rightly takes as "something was installed here"
+    (root / "__pycache__").mkdir(parents=True)
     monkeypatch.syspath_prepend(str(root))
     plugins.reset()
     yield root
