@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,12 +54,14 @@ def _fingerprint() -> str:
 
 
 def _cache_file() -> Path:
+    # one file per environment, so that two virtual environments do not keep replacing each other's
+    name = f"entry-points-{zlib.crc32(sys.prefix.encode()):08x}.json"
     home = os.environ.get("MPCHECK_HOME")
     if home:
-        return Path(home) / "cache" / "entry-points.json"
+        return Path(home) / "cache" / name
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("mpcheck")) / "entry-points.json"
+    return Path(user_cache_dir("mpcheck")) / name
 
 
 def _scan() -> list[PluginEntry]:
