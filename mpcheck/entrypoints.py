@@ -171,12 +171,18 @@ def may_add_commands() -> bool:
     return False
 
 
-def load(entry: PluginEntry) -> object:
-    """Import the object an entry point names (``module`` or ``module:attribute``)."""
+def load_object(spec: str) -> object:
+    """Import what ``"package.module"`` or ``"package.module:attribute.path"`` names (the form of
+    entry points, and of derivations' and references' lazy targets)."""
     import importlib
 
-    module_name, _, attribute = entry.value.partition(":")
+    module_name, _, attribute = spec.partition(":")
     obj = importlib.import_module(module_name.strip())
     for part in filter(None, attribute.strip().split(".")):
         obj = getattr(obj, part)
     return obj
+
+
+def load(entry: PluginEntry) -> object:
+    """Import the plugin an entry point names."""
+    return load_object(entry.value)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -130,10 +129,6 @@ def question_generator(q: dict[str, Any], source: str = "bank") -> Generator:
 def _title_from(text: str, width: int = 60) -> str:
     first = " ".join(text.split())
     return first if len(first) <= width else first[: width - 1].rstrip() + "…"
-
-
-def bank_ids(generators: Iterable[Generator]) -> list[str]:
-    return [g.id for g in generators if g.origin == "question"]
 
 
 def builtin_bank(topic: str) -> list[Generator]:

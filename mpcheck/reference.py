@@ -5,7 +5,6 @@ Reference modules import torch at their top; this module imports it only inside 
 
 from __future__ import annotations
 
-import importlib
 import os
 import time
 from collections.abc import Callable
@@ -73,9 +72,3 @@ def max_abs_error(a: Any, b: Any) -> float:
         return max((max_abs_error(x, y) for x, y in zip(a, b, strict=True)), default=0.0)
     return float((a.detach() - b.detach()).abs().max().item()) if a.numel() else 0.0
 
-
-def load_object(spec: str) -> Any:
-    """Import ``"package.module:attribute"``."""
-    module_name, _, attribute = spec.partition(":")
-    module = importlib.import_module(module_name)
-    return getattr(module, attribute) if attribute else module

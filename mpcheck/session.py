@@ -30,7 +30,6 @@ from rich.text import Text
 from mpcheck.problem import Problem, Verdict
 from mpcheck.store import Attempt, now_iso
 
-COMMANDS = ("hint", "skip", "solution", "quit", "help")
 PRACTICE_HELP = ("Type your answer, or: hint (a hint, one at a time), skip (next question, not "
                  "recorded), solution (give up and see it), quit (end with a summary).")
 EXAM_HELP = "Type your answer, or: skip (leave it blank), quit (hand in the paper now)."

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mpcheck.reference import load_object
+from mpcheck.entrypoints import load_object
 from mpcheck_cnn.references import REFERENCES, conv, pooling, transposed
 
 DEVICE = os.environ.get("MPCHECK_DEVICE", "cpu")

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mpcheck.answers.expression import Expression, normalise
-from mpcheck.derive.limits import TimeLimitExceeded, time_limit
+from mpcheck.answers.expression import Expression
+from mpcheck.answers.formula import normalise
+from mpcheck.limits import TimeLimitExceeded, time_limit
 from mpcheck.errors import AnswerError
 
 KIND = Expression(variables=("x", "y"))

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from mpcheck.derive.limits import TimeLimitExceeded, time_limit
+from mpcheck.limits import TimeLimitExceeded, time_limit
 
 
 def busy() -> None:

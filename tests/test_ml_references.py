@@ -8,7 +8,8 @@ import torch.nn.functional as F
 
 from mpcheck import plugins
 from mpcheck.problem import Problem
-from mpcheck.reference import load_object, max_abs_error
+from mpcheck.entrypoints import load_object
+from mpcheck.reference import max_abs_error
 from mpcheck_ml import adam, backprop, momentum
 from mpcheck_ml.references import backprop as ref_backprop
 from mpcheck_ml.references import optimizers

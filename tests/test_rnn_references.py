@@ -5,7 +5,7 @@ import os
 import pytest
 import torch
 
-from mpcheck.reference import load_object
+from mpcheck.entrypoints import load_object
 from mpcheck_rnn import REFERENCES
 from mpcheck_rnn.references import clipping, lstm, rnn
 

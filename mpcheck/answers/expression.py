@@ -15,15 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mpcheck.answers.base import AnswerKind, Match
-from mpcheck.answers.formula import (  # noqa: F401  (re-exported for callers of this module)
-    FUNCTIONS,
-    MAX_CHARS,
-    NUMERIC_POINTS,
-    NUMERIC_RTOL,
-    TIME_LIMIT_S,
-    normalise,
-    parse_expression,
-)
+from mpcheck.answers.formula import NUMERIC_POINTS, NUMERIC_RTOL, TIME_LIMIT_S, parse_expression
 from mpcheck.errors import AnswerError
 
 
@@ -117,7 +109,7 @@ def symbolically_equal(given: Any, expected: Any, seconds: float = TIME_LIMIT_S)
     """True if SymPy proves given − expected = 0 in time; None if it cannot tell."""
     import sympy as sp
 
-    from mpcheck.derive.limits import TimeLimitExceeded, time_limit
+    from mpcheck.limits import TimeLimitExceeded, time_limit
 
     try:
         with time_limit(seconds):

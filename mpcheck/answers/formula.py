@@ -264,7 +264,7 @@ def parse_expression(text: Any, variables: tuple[str, ...], positive: tuple[str,
     """User text -> SymPy expression in the declared ``variables``; raises ``AnswerError``."""
     import sympy as sp
 
-    from mpcheck.derive.limits import TimeLimitExceeded, time_limit
+    from mpcheck.limits import TimeLimitExceeded, time_limit
 
     clean = _check_raw(text)
     symbols = {name: sp.Symbol(name, positive=True) if name in positive else sp.Symbol(name, real=True)

@@ -26,7 +26,6 @@ DERIVE_HELP = """Machine-checked derivations: every step is verified by SymPy or
 Exit code: 0 when every step is verified, 1 when one is not, 2 for an unknown name.
 """
 
-MARKS = {"symbolic": "✓", "numeric": "✓", "unchecked": "?"}
 
 
 def _derivations() -> dict:

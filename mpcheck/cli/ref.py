@@ -39,7 +39,7 @@ def _show_source(refs: list) -> None:
 
     from rich.syntax import Syntax
 
-    from mpcheck.reference import load_object
+    from mpcheck.entrypoints import load_object
 
     shown: set[str] = set()
     for ref in refs:
@@ -81,7 +81,8 @@ def ref(
     if source:
         _show_source(refs)
         return
-    from mpcheck.reference import load_object, resolve_device
+    from mpcheck.entrypoints import load_object
+    from mpcheck.reference import resolve_device
 
     target = resolve_device(device or None)
     rows = []

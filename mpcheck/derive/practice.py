@@ -63,7 +63,8 @@ def question_for(line: Line, where: dict | None = None) -> Question | None:
 
 def grade(question: Question, text: str, where: dict) -> Match:
     """Read the typed line (safely) and compare with the hidden step. Raises AnswerError."""
-    from mpcheck.answers.expression import equivalence, parse_expression
+    from mpcheck.answers.expression import equivalence
+    from mpcheck.answers.formula import parse_expression
 
     typed = parse_expression(text, question.variables, question.positive)
     # the typed symbols stand for the step's own symbols (same names, same assumptions)

@@ -8,7 +8,6 @@ import sympy as sp
 
 from mpcheck.derive.verify import INEQUALITIES, Line
 
-MARKS = {True: "✓", False: "✗"}
 
 
 def is_relation(math_: Any) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 import sympy as sp
 
-from mpcheck.derive.limits import TimeLimitExceeded, time_limit
+from mpcheck.limits import TimeLimitExceeded, time_limit
 from mpcheck.derive.steps import Check, Given, Step, Walkthrough
 
 #: minimum share of random draws where both sides must be finite for a numeric verdict

@@ -71,11 +71,6 @@ def correlate(x: Grid, k: Grid, stride: int = 1) -> Grid:
              for j in range(cols)] for i in range(rows)]
 
 
-def convolve(x: Grid, k: Grid, stride: int = 1) -> Grid:
-    """Valid true convolution: the correlation with the kernel rotated by 180°."""
-    return correlate(x, rot180(k), stride)
-
-
 def scatter(x: Grid, k: Grid, stride: int = 1) -> Grid:
     """Copies of the kernel weighted by each input entry, overlaps summed (transposed conv):
     out[i·s + m, j·s + n] += X[i, j] · K[m, n]."""

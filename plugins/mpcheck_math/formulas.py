@@ -11,7 +11,7 @@ from mpcheck.errors import AnswerError, ParamsError
 @lru_cache(maxsize=256)
 def read(text: str, variables: tuple[str, ...], key: str) -> Any:
     """A params formula as a SymPy expression; a clear ParamsError naming ``key`` otherwise."""
-    from mpcheck.answers.expression import parse_expression
+    from mpcheck.answers.formula import parse_expression
 
     if not isinstance(text, str):
         raise ParamsError(f"params: {key!r} must be a formula as a string, e.g. \"x^2 + y^2 - 1\"")
@@ -33,7 +33,7 @@ def simplest(expr: Any, seconds: float = 2.0) -> Any:
     """``simplify`` within a time limit; the expression as it is if that takes too long."""
     import sympy as sp
 
-    from mpcheck.derive.limits import TimeLimitExceeded, time_limit
+    from mpcheck.limits import TimeLimitExceeded, time_limit
 
     try:
         with time_limit(seconds):
