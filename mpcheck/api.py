@@ -13,20 +13,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pluggy
-
 from mpcheck.errors import AnswerError, ParamsError
 
 if TYPE_CHECKING:
+    import pluggy
+
     from mpcheck.answers.base import AnswerKind
 
-hookimpl = pluggy.HookimplMarker("mpcheck")
+    hookimpl: pluggy.HookimplMarker
 
 # Answer kinds load on first use, so that registering a plugin (which every `mpcheck --help`
-# does) does not pay for them.
+# does) does not pay for them; so does pluggy's marker, which a generator module does not need.
 _LAZY = {
-    **dict.fromkeys(["Boolean", "Choice", "Fraction", "Integer", "Matrix", "Parts", "Real", "Shape",
-                     "Vector"], "mpcheck.answers.kinds"),
+    **dict.fromkeys(["Fraction", "Integer", "Real"], "mpcheck.answers.scalars"),
+    **dict.fromkeys(["Matrix", "Shape", "Vector"], "mpcheck.answers.arrays"),
+    **dict.fromkeys(["Boolean", "Choice"], "mpcheck.answers.choices"),
+    "Parts": "mpcheck.answers.parts",
     "Expression": "mpcheck.answers.expression",
     "AnswerKind": "mpcheck.answers.base",
     "Match": "mpcheck.answers.base",
@@ -34,6 +36,11 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "hookimpl":
+        import pluggy
+
+        globals()[name] = pluggy.HookimplMarker("mpcheck")
+        return globals()[name]
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value

@@ -53,15 +53,19 @@ def _fingerprint() -> str:
     return "\n".join(parts)
 
 
-def _cache_file() -> Path:
-    # one file per environment, so that two virtual environments do not keep replacing each other's
-    name = f"entry-points-{zlib.crc32(sys.prefix.encode()):08x}.json"
+def cache_folder() -> Path:
+    """Where mpcheck keeps caches: ``$MPCHECK_HOME/cache``, else the platform's cache folder."""
     home = os.environ.get("MPCHECK_HOME")
     if home:
-        return Path(home) / "cache" / name
+        return Path(home) / "cache"
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("mpcheck")) / name
+    return Path(user_cache_dir("mpcheck"))
+
+
+def _cache_file() -> Path:
+    # one file per environment, so that two virtual environments do not keep replacing each other's
+    return cache_folder() / f"entry-points-{zlib.crc32(sys.prefix.encode()):08x}.json"
 
 
 def _scan() -> list[PluginEntry]:
@@ -77,15 +81,19 @@ def _scan() -> list[PluginEntry]:
 _document: dict | None = None  # the cache as read or written by this process
 
 
-def _write(document: dict) -> None:
-    path = _cache_file()
+def write_json(path: Path, document: dict) -> None:
+    """Replace ``path`` with ``document`` at once (a reader never sees half a file)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(document), encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
-        pass  # a read-only home only costs the scan next time
+        pass  # a read-only home only costs the work again next time
+
+
+def _write(document: dict) -> None:
+    write_json(_cache_file(), document)
 
 
 def plugin_entries() -> list[PluginEntry]:

@@ -6,6 +6,9 @@ Two stages, both on demand and at most once per process:
 - ``registry()`` calls the ``register_*`` hooks and collects topics, generators, derivations and
   references, one plugin at a time, so a plugin that fails is named and skipped alone.
 
+Both take ``only``, a set of plugin names, to load just those (``check`` loads the plugin that owns
+the problem, found in the catalogue). A full load refreshes the catalogue (``mpcheck.catalog``).
+
 Environment: ``MPCHECK_LOAD_PLUGINS=a,b`` loads only those third-party distributions (empty:
 none); ``MPCHECK_DISABLE_PLUGINS=a,b`` skips plugins by name or distribution;
 ``MPCHECK_STRICT_PLUGINS=1`` turns any plugin failure into an error.
@@ -20,7 +23,7 @@ from typing import Any
 
 import pluggy
 
-from mpcheck import entrypoints, hookspecs
+from mpcheck import catalog, entrypoints, hookspecs
 from mpcheck.api import Derivation, Generator, Reference, Topic
 from mpcheck.errors import PluginError
 
@@ -62,6 +65,11 @@ class Registry:
 _manager: pluggy.PluginManager | None = None
 _infos: list[PluginInfo] = []
 _registry: Registry | None = None
+_loaded: frozenset[str] | None = None  # the plugins held by _manager; None: every enabled one
+
+
+def _covers(held: frozenset[str] | None, wanted: frozenset[str] | None) -> bool:
+    return held is None or (wanted is not None and wanted <= held)
 
 
 def _strict() -> bool:
@@ -75,16 +83,20 @@ def _fail(info: PluginInfo, exc: BaseException, stage: str) -> None:
         raise PluginError(info.name, info.error) from exc
 
 
-def manager() -> pluggy.PluginManager:
-    """The plugin manager with every enabled plugin imported and registered (once)."""
-    global _manager
-    if _manager is not None:
+def manager(only: frozenset[str] | None = None) -> pluggy.PluginManager:
+    """The plugin manager with every enabled plugin (or the ones named) imported and registered."""
+    global _manager, _registry, _loaded
+    if _manager is not None and _covers(_loaded, only):
         return _manager
+    _manager, _registry = None, None
+    _infos.clear()
     pm = pluggy.PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
     seen: set[str] = set()
     hooks: dict[str, list[str]] = {}
     for ep in sorted(entrypoints.plugin_entries(), key=lambda e: e.name):
+        if only is not None and ep.name not in only:
+            continue
         info = PluginInfo(ep.name, ep.distribution, ep.version, builtin=ep.builtin)
         if ep.name in seen:  # the same plugin seen twice on sys.path (e.g. editable + installed)
             continue
@@ -104,7 +116,7 @@ def manager() -> pluggy.PluginManager:
         if info.warnings and _strict():
             raise PluginError(info.name, "; ".join(info.warnings))
     entrypoints.remember_hooks(hooks)
-    _manager = pm
+    _manager, _loaded = pm, only
     return pm
 
 
@@ -127,9 +139,9 @@ def _info(name: str) -> PluginInfo:
     return next(i for i in _infos if i.name == name)
 
 
-def _call_per_plugin(hook_name: str, argument: str, value_for: Any) -> None:
+def _call_per_plugin(pm: pluggy.PluginManager, hook_name: str, argument: str, value_for: Any) -> None:
     """Call one hook plugin by plugin; ``value_for(info)`` gives the argument for that plugin."""
-    caller = getattr(manager().hook, hook_name)
+    caller = getattr(pm.hook, hook_name)
     for impl in reversed(caller.get_hookimpls()):  # pluggy keeps them last-registered-first
         info = _info(impl.plugin_name)
         if info.status != "ok":
@@ -146,7 +158,7 @@ def add_commands(app: Any) -> None:
         info.registered["commands"] = info.registered.get("commands", 0) + 1
         return app
 
-    _call_per_plugin("register_commands", "app", counting_app)
+    _call_per_plugin(manager(), "register_commands", "app", counting_app)
 
 
 _KINDS = {"topic": Topic, "generator": Generator, "derivation": Derivation, "reference": Reference}
@@ -164,11 +176,12 @@ def _key(kind: str, item: Any) -> str:
     return f"{item.topic}/{item.name}"
 
 
-def registry() -> Registry:
-    """Everything the enabled plugins registered (collected once)."""
+def registry(only: frozenset[str] | None = None) -> Registry:
+    """Everything the enabled plugins (or the ones named) registered, collected once."""
     global _registry
-    if _registry is not None:
+    if _registry is not None and _covers(_loaded, only):
         return _registry
+    pm = manager(only)
     staged: dict[str, list[tuple[str, Any]]] = {}
     for kind, hook in _HOOKS.items():
         def register_for(info: PluginInfo, kind: str = kind) -> Any:
@@ -177,7 +190,7 @@ def registry() -> Registry:
                     raise TypeError(f"{_HOOKS[kind]} got {type(item).__name__}, expected {_KINDS[kind].__name__}")
                 staged.setdefault(info.name, []).append((kind, item))
             return register
-        _call_per_plugin(hook, "register", register_for)
+        _call_per_plugin(pm, hook, "register", register_for)
 
     reg = Registry()
     ok = [i for i in _infos if i.status == "ok"]
@@ -196,6 +209,8 @@ def registry() -> Registry:
                 getattr(reg, kind + "s").pop(name, None)
                 del reg.owners[key]
     _registry = reg
+    if _loaded is None:
+        catalog.remember(reg, _infos)
     return reg
 
 
@@ -238,8 +253,9 @@ def report(stream: Any = None) -> None:
 
 def reset() -> None:
     """Forget loaded plugins (tests use this to load again under another environment)."""
-    global _manager, _registry
-    _manager, _registry = None, None
+    global _manager, _registry, _loaded
+    _manager, _registry, _loaded = None, None, None
     _infos.clear()
     entrypoints.forget()
+    catalog.forget()
     _reported.clear()

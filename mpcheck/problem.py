@@ -34,6 +34,24 @@ class Verdict:
     def exit_code(self) -> int:
         return 2 if self.error else (0 if self.correct else 1)
 
+    def lines(self) -> list[list[tuple[str, str]]]:
+        """The verdict for people, as lines of (text, style) pieces: right, almost, wrong (with the
+        recognised mistake and the parts), or why the answer could not be read."""
+        if self.error:
+            return [[("Could not read the answer: ", "bold yellow"), (self.error, "")]]
+        # the generic words are already in the label; only say more when there is more to say
+        detail = "" if self.feedback in ("", "Correct.", "Incorrect.") else self.feedback
+        if self.correct:
+            return [[("✓ Correct.", "bold green"), (" " + detail if detail else "", "")]]
+        label = "≈ Almost." if self.near else "✗ Incorrect."
+        lines = [[(label, "bold red"), (" " + detail if detail else "", "")]]
+        if self.mistake:
+            lines.append([(f"Recognised mistake: {self.mistake}", "yellow")])
+        for name, part in (self.parts or {}).items():
+            mark = "✓" if part["correct"] else "✗"
+            lines.append([(f"  {mark} {name}: {part['feedback'] or ('right' if part['correct'] else 'wrong')}", "")])
+        return lines
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id, "correct": self.correct, "score": self.score, "feedback": self.feedback,

@@ -24,7 +24,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from mpcheck.answers.kinds import Boolean, Choice, Real
+from mpcheck import catalog
+from mpcheck.answers.choices import Boolean, Choice
+from mpcheck.answers.scalars import Real
 from mpcheck.api import Generator
 from mpcheck.errors import ParamsError
 
@@ -41,6 +43,7 @@ class BankError(ValueError):
 def load_bank(path: Path | Any) -> list[Generator]:
     """Read one bank (a path or an importlib Traversable) into generators."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    catalog.banks_read.add(str(path))  # the catalogue of registered problems depends on it
     return [question_generator(q, source=str(path)) for q in data.get("question", [])]
 
 

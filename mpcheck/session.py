@@ -127,22 +127,8 @@ def render_question(console: Console, problem: Problem, header: str) -> None:
 
 
 def render_verdict(console: Console, v: Verdict) -> None:
-    """A verdict in a line or a few: right, almost, wrong (with the recognised mistake and the
-    parts), or why the answer could not be read."""
-    if v.error:
-        console.print(Text.assemble(("Could not read the answer: ", "bold yellow"), v.error))
-        return
-    # the generic words are already in the label; only say more when there is more to say
-    detail = "" if v.feedback in ("", "Correct.", "Incorrect.") else v.feedback
-    if v.correct:
-        console.print(Text.assemble(("✓ Correct. ", "bold green"), detail))
-        return
-    console.print(Text.assemble(("≈ Almost. " if v.near else "✗ Incorrect. ", "bold red"), detail))
-    if v.mistake:
-        console.print(Text(f"Recognised mistake: {v.mistake}", style="yellow"))
-    for name, part in (v.parts or {}).items():
-        mark = "✓" if part["correct"] else "✗"
-        console.print(Text(f"  {mark} {name}: {part['feedback'] or ('right' if part['correct'] else 'wrong')}"))
+    for line in v.lines():
+        console.print(Text.assemble(*line))
 
 
 def render_feedback(console: Console, outcome: Outcome) -> None:

@@ -1,76 +1,62 @@
-"""Listings: topics, plugins, problems. None of them imports numpy, sympy or torch."""
+"""Listings: topics, plugins, problems. None of them imports numpy, sympy, torch or Rich, and
+while the catalogue is valid (`mpcheck.catalog`) none imports a plugin either."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Optional
 
 import typer
-from rich.markup import escape
 
 from mpcheck.cli import lookup
 from mpcheck.cli.app import app
-from mpcheck.cli.output import console, print_json
+from mpcheck.cli.output import print_json
+from mpcheck.cli.table import Cell, colour_wanted, paint, print_table
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for tools instead of a table.")]
+COUNTS = ("generators", "questions", "derivations", "references")
 
 
-def topic_counts(reg) -> list[dict]:
-    rows = []
-    for name, topic in reg.topics.items():
-        gens = [g for g in reg.generators.values() if g.topic == name]
-        rows.append({
-            "topic": name, "title": topic.title, "chapter": topic.chapter,
-            "generators": sum(g.origin == "generator" for g in gens),
-            "questions": sum(g.origin == "question" for g in gens),
-            "derivations": sum(d.topic == name for d in reg.derivations.values()),
-            "references": sum(r.topic == name for r in reg.references.values()),
-        })
-    return rows
+def _catalog() -> dict:
+    from mpcheck import catalog
+
+    return catalog.current()
 
 
 @app.command()
 def topics(json: JsonOption = False) -> None:
     """List the topics with how many generators, questions, derivations and references each has."""
-    rows = topic_counts(lookup.registry())
+    rows = _catalog()["topics"]
     if json:
         print_json(rows)
         return
-    from rich.table import Table
+    print_table("Topics", ["topic", "title", *COUNTS],
+                [[row["topic"], row["title"], *(str(row[c]) for c in COUNTS)] for row in rows],
+                right=COUNTS, flexible="title")
+    bold = colour_wanted(sys.stdout)
+    sys.stdout.write(f"\nNext: {paint('mpcheck problems TOPIC', 'bold', bold)} or "
+                     f"{paint('mpcheck quiz TOPIC', 'bold', bold)}.\n")
 
-    table = Table(title="Topics", title_justify="left")
-    for column in ("topic", "title", "generators", "questions", "derivations", "references"):
-        table.add_column(column, justify="right" if column not in ("topic", "title") else "left")
-    for row in rows:
-        table.add_row(escape(row["topic"]), escape(row["title"]), *(str(row[c]) for c in
-                      ("generators", "questions", "derivations", "references")))
-    console.print(table)
-    console.print("Next: [bold]mpcheck problems TOPIC[/bold] or [bold]mpcheck quiz TOPIC[/bold].")
+
+STATUS_STYLE = {"ok": "green", "failed": "red", "disabled": "dim"}
 
 
 @app.command("plugins")
 def list_plugins(json: JsonOption = False) -> None:
     """List the plugins that provide topics: name, version, what each registered, status."""
-    from mpcheck import plugins
-
-    lookup.registry()
-    infos = plugins.plugin_infos()
+    infos = _catalog()["plugins"]
     if json:
-        print_json([info.to_json() for info in infos])
+        print_json(infos)
         return
-    from rich.table import Table
-
-    table = Table(title="Plugins", title_justify="left")
-    for column in ("plugin", "distribution", "version", "registered", "status"):
-        table.add_column(column)
+    rows = []
     for info in infos:
-        registered = ", ".join(f"{n} {k[:-1] if n == 1 else k}" for k, n in info.registered.items()) or "-"
-        status = {"ok": "[green]ok[/green]", "failed": f"[red]failed[/red]: {escape(str(info.error))}",
-                  "disabled": "[dim]disabled[/dim]"}[info.status]
-        if info.warnings:
-            status += "\n[yellow]" + escape("\n".join(info.warnings)) + "[/yellow]"
-        table.add_row(escape(info.name), escape(info.distribution) + (" (built-in)" if info.builtin else ""),
-                      escape(info.version), escape(registered), status)
-    console.print(table)
+        registered = ", ".join(f"{n} {k[:-1] if n == 1 else k}" for k, n in info["registered"].items()) or "-"
+        status = info["status"] + (f": {info['error']}" if info["error"] else "")
+        status += "".join(f"; {warning}" for warning in info["warnings"])
+        style = "yellow" if info["warnings"] and info["status"] == "ok" else STATUS_STYLE[info["status"]]
+        rows.append([info["name"], info["distribution"] + (" (built-in)" if info["builtin"] else ""),
+                     info["version"], registered, Cell(status, style)])
+    print_table("Plugins", ["plugin", "distribution", "version", "registered", "status"], rows)
 
 
 @app.command()
@@ -79,20 +65,14 @@ def problems(
     json: JsonOption = False,
 ) -> None:
     """List problem generators and concept questions (ids to use with show, check and quiz)."""
-    reg = lookup.registry()
+    document = _catalog()
     if topic is not None:
-        lookup.topic(topic)
-    rows = [{"id": g.id, "title": g.title, "topic": g.topic, "kind": g.origin,
-             "answer_kind": g.answer_kind.name, "difficulty": g.difficulty, "tags": list(g.tags)}
-            for g in reg.generators.values() if topic is None or g.topic == topic]
+        lookup.topic(topic, [row["topic"] for row in document["topics"]])
+    rows = [row for row in document["problems"] if topic is None or row["topic"] == topic]
     if json:
         print_json(rows)
         return
-    from rich.table import Table
-
-    table = Table(title=f"Problems{' in ' + topic if topic else ''}", title_justify="left")
-    for column in ("id", "title", "answer", "kind"):
-        table.add_column(column)
-    for row in sorted(rows, key=lambda r: (r["topic"], r["kind"], r["id"])):
-        table.add_row(*(escape(str(row[key])) for key in ("id", "title", "answer_kind", "kind")))
-    console.print(table)
+    rows = sorted(rows, key=lambda r: (r["topic"], r["kind"], r["id"]))
+    print_table(f"Problems{' in ' + topic if topic else ''}", ["id", "title", "answer", "kind"],
+                [[row["id"], row["title"], row["answer_kind"], row["kind"]] for row in rows],
+                flexible="title")

@@ -53,8 +53,8 @@ def _list(json: bool) -> None:
         table.add_column(column)
     for row in rows:
         table.add_row(*(_escape(row[key]) for key in ("name", "topic", "title")))
-    console.print(table)
-    console.print("Next: [bold]mpcheck derive NAME[/bold], or add --practice to type the steps yourself.")
+    console().print(table)
+    console().print("Next: [bold]mpcheck derive NAME[/bold], or add --practice to type the steps yourself.")
 
 
 def _run(derivation, verify: bool = True):
@@ -78,22 +78,23 @@ def _mark(line) -> str:
 def _show(report) -> None:
     from mpcheck.derive import render
 
-    console.print(f"[bold]{_escape(report.title)}[/bold]", highlight=False)
+    out = console()
+    out.print(f"[bold]{_escape(report.title)}[/bold]", highlight=False)
     for assumption in report.walkthrough.assumptions:
-        console.print(f"  assume: {assumption}", markup=False)
-    console.print()
+        out.print(f"  assume: {assumption}", markup=False)
+    out.print()
     for line in report.lines:
-        console.print(render.line_pretty(line), markup=False, highlight=False)
+        out.print(render.line_pretty(line), markup=False, highlight=False)
         if line.outcome is None:
-            console.print(f"    [dim]given:[/dim] {_escape(line.item.reason)}")
+            out.print(f"    [dim]given:[/dim] {_escape(line.item.reason)}")
         else:
             detail = f" [dim]({_escape(line.outcome.detail)})[/dim]" if not line.outcome.verified else ""
-            console.print(f"    {_mark(line)}  {_escape(line.item.reason)}{detail}")
-        console.print()
+            out.print(f"    {_mark(line)}  {_escape(line.item.reason)}{detail}")
+        out.print()
     steps = report.steps
     good = sum(line.outcome.verified for line in steps)
     verdict = "[green]verified[/green]" if report.verified else "[red]not fully verified[/red]"
-    console.print(f"{good} of {len(steps)} steps checked: {verdict}.")
+    out.print(f"{good} of {len(steps)} steps checked: {verdict}.")
 
 
 def _escape(text: str) -> str:
@@ -104,17 +105,18 @@ def _escape(text: str) -> str:
 
 def _read_line(prompt: str) -> str | None:
     """One line from the student; None at end of input."""
+    out = console()
     if sys.stdin.isatty():
         try:
             return input(prompt)
         except EOFError:
             return None
-    console.print(prompt, markup=False, end="")
+    out.print(prompt, markup=False, end="")
     line = sys.stdin.readline()
     if not line:
-        console.print()
+        out.print()
         return None
-    console.print(line.rstrip("\n"), markup=False)
+    out.print(line.rstrip("\n"), markup=False)
     return line.strip()
 
 
@@ -123,46 +125,47 @@ def _practice(report) -> None:
     from mpcheck.derive.practice import grade, hint_for, question_for
     from mpcheck.errors import AnswerError
 
-    console.print(f"[bold]{_escape(report.title)}[/bold] — type each hidden step; "
+    out = console()
+    out.print(f"[bold]{_escape(report.title)}[/bold] — type each hidden step; "
                   "'hint', 'skip' or 'quit' work too.")
     for assumption in report.walkthrough.assumptions:
-        console.print(f"  assume: {assumption}", markup=False)
+        out.print(f"  assume: {assumption}", markup=False)
     where = dict(report.walkthrough.where)
     asked = right = 0
     for line in report.lines:
         question = question_for(line, where)
         if question is None:
-            console.print(render.line_pretty(line), markup=False)
-            console.print(f"    [dim]{_escape(line.item.reason)}[/dim]")
+            out.print(render.line_pretty(line), markup=False)
+            out.print(f"    [dim]{_escape(line.item.reason)}[/dim]")
             continue
         asked += 1
-        console.print(f"\nNext step: {_escape(line.item.reason)}")
+        out.print(f"\nNext step: {_escape(line.item.reason)}")
         if question.variables:
-            console.print(f"  (you may use {', '.join(question.variables)})", markup=False)
+            out.print(f"  (you may use {', '.join(question.variables)})", markup=False)
         while True:
             text = _read_line(f"  {question.prompt} ")
             if text is None or text.lower() in ("quit", "q", "exit"):
-                console.print(f"Stopped. {right} of {asked} steps typed right.")
+                out.print(f"Stopped. {right} of {asked} steps typed right.")
                 return
             if text.lower() in ("hint", "h", "?"):
-                console.print(f"  hint: {_escape(hint_for(line.item, question))}")
+                out.print(f"  hint: {_escape(hint_for(line.item, question))}")
                 continue
             if text.lower() in ("skip", "s", ""):
-                console.print("  The step is:")
+                out.print("  The step is:")
                 break
             try:
                 match = grade(question, text, where)
             except AnswerError as exc:
-                console.print(f"  [yellow]{_escape(str(exc))}[/yellow] — try again.")
+                out.print(f"  [yellow]{_escape(str(exc))}[/yellow] — try again.")
                 continue
             if match.correct:
                 right += 1
-                console.print(f"  [green]✓ right[/green] ({match.method})")
+                out.print(f"  [green]✓ right[/green] ({match.method})")
             else:
-                console.print("  [red]✗ not quite.[/red] The step is:")
+                out.print("  [red]✗ not quite.[/red] The step is:")
             break
-        console.print(render.line_pretty(line), markup=False)
-    console.print(f"\nDone: {right} of {asked} steps typed right.")
+        out.print(render.line_pretty(line), markup=False)
+    out.print(f"\nDone: {right} of {asked} steps typed right.")
 
 
 @app.command(help=DERIVE_HELP)

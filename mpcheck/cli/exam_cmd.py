@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
 
 from mpcheck.cli import lookup
 from mpcheck.cli.app import app
 from mpcheck.cli.output import console, err_console, print_json
 from mpcheck.cli.quiz import new_session_seed, open_store, recorder, session_id
 from mpcheck.errors import UserError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 DEFAULT_QUESTIONS = 10
 ENDINGS = {"done": "All questions answered.", "time": "Time is up: the paper was handed in.",
@@ -37,6 +36,9 @@ def exam_pool(topics: list[str]):
 
 
 def render_report(out: Console, result) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     out.print()
     out.rule("[bold]Exam report[/bold]")
     out.print(ENDINGS[result.ended])
@@ -83,6 +85,9 @@ def _result_label(o) -> str:
 
 
 def _render_correction(out: Console, number: int, o) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
     body = Text(o.problem.prompt() + "\n\n")
     v = o.verdict
     if v is not None and v.error:
@@ -128,7 +133,7 @@ def exam(
     from mpcheck.exam import MINUTES_PER_QUESTION, build_paper, run_exam
     from mpcheck.session import LineReader
 
-    out = err_console if json else console
+    out = err_console() if json else console()
     chosen = split_topics(topics)
     seed = new_session_seed() if seed is None else seed
     minutes = n * MINUTES_PER_QUESTION if minutes is None else minutes

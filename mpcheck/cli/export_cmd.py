@@ -72,5 +72,5 @@ def export(
     text = to_latex(sheet) if kind == "tex" else to_markdown(sheet)
     if not write_text(text, output):
         return
-    err_console.print(f"Wrote {len(problems)} problems{' with solutions' if solutions else ''} to {output} "
+    err_console().print(f"Wrote {len(problems)} problems{' with solutions' if solutions else ''} to {output} "
                       f"(seed {seed}).", markup=False, highlight=False)

@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from rich.panel import Panel
-from rich.text import Text
 
 from mpcheck.cli import lookup
 from mpcheck.cli.app import app
@@ -34,25 +32,33 @@ BatchOption = Annotated[Optional[str], typer.Option(
 
 
 def render_problem(problem: Problem, solution: bool = False) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
     gen = problem.generator
     origin = f"seed {problem.seed}" if problem.seed is not None else "given params"
     body = Text(problem.prompt())
     if gen.answer_kind.instructions:
         body.append("\n\n" + gen.answer_kind.instructions, style="dim")
-    console.print(Panel(body, title=f"[bold]{gen.title}[/bold]", subtitle=f"{gen.id} · {origin}",
-                        title_align="left", subtitle_align="right"))
+    out = console()
+    out.print(Panel(body, title=f"[bold]{gen.title}[/bold]", subtitle=f"{gen.id} · {origin}",
+                    title_align="left", subtitle_align="right"))
     if solution:
-        console.print(Text.assemble(("Answer: ", "bold green"), problem.answer_text))
-        console.print(Panel(Text(problem.solution()), title="Worked solution", title_align="left",
-                            border_style="green"))
+        out.print(Text.assemble(("Answer: ", "bold green"), problem.answer_text))
+        out.print(Panel(Text(problem.solution()), title="Worked solution", title_align="left",
+                        border_style="green"))
 
 
-def render_verdict(verdict: Verdict) -> None:
-    from mpcheck.session import render_verdict as render
+def print_verdict(verdict: Verdict) -> None:
+    """Plain lines, coloured on a terminal: Rich is not needed to grade one answer."""
+    from mpcheck.cli.table import colour_wanted, paint
 
-    render(console, verdict)
+    lines = verdict.lines()
     if not verdict.correct and not verdict.error:
-        console.print(Text.assemble(("Expected: ", "bold"), verdict.expected_text))
+        lines.append([("Expected: ", "bold"), (verdict.expected_text, "")])
+    colour = colour_wanted(sys.stdout)
+    sys.stdout.write("".join("".join(paint(text, style, colour) for text, style in line) + "\n"
+                             for line in lines))
 
 
 def _batch_lines(source: str) -> Iterator[tuple[int, str]]:
@@ -156,5 +162,5 @@ def check(
     if verdict.error:  # like every usage error: one line on stderr, exit 2
         fail(f"could not read the answer: {verdict.error}")
     if not json:
-        render_verdict(verdict)
+        print_verdict(verdict)
     raise typer.Exit(verdict.exit_code)

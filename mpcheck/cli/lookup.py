@@ -15,10 +15,10 @@ if TYPE_CHECKING:
 # Core modules load inside the functions: `mpcheck --help` imports this module.
 
 
-def registry() -> Registry:
+def registry(only: frozenset[str] | None = None) -> Registry:
     from mpcheck import plugins
 
-    reg = plugins.registry()
+    reg = plugins.registry(only)
     plugins.report()
     return reg
 
@@ -29,16 +29,24 @@ def suggest(word: str, options: list[str]) -> str:
     return f" — did you mean {', '.join(close)}?" if close else ""
 
 
-def topic(name: str) -> str:
-    reg = registry()
-    if name not in reg.topics:
-        raise UserError(f"unknown topic {name!r}{suggest(name, list(reg.topics))} "
-                        "(`mpcheck topics` lists them)")
+def topic(name: str, names: list[str] | None = None) -> str:
+    """``name`` if it is a topic (of ``names``, default: the registry's), else a helpful error."""
+    names = list(registry().topics) if names is None else names
+    if name not in names:
+        raise UserError(f"unknown topic {name!r}{suggest(name, names)} (`mpcheck topics` lists them)")
     return name
 
 
 def generator(problem_id: str) -> Generator:
-    reg = registry()
+    from mpcheck import catalog
+
+    found = catalog.generator(problem_id)  # straight from its module, when the catalogue knows it
+    if found is not None:
+        return found
+    owners = catalog.plugins_for(problem_id)  # else load only the plugin that owns it
+    reg = registry(owners)
+    if problem_id not in reg.generators and owners is not None:
+        reg = registry()
     if problem_id not in reg.generators:
         raise UserError(f"unknown problem id {problem_id!r}{suggest(problem_id, list(reg.generators))} "
                         "(`mpcheck problems` lists them)")

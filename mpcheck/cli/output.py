@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, NoReturn
+from functools import cache
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from rich.console import Console
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+# Rich loads on first use: the listings and `--help` never need it.
+@cache
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+@cache
+def err_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
 
 
 def print_json(value: Any) -> None:
@@ -25,7 +40,7 @@ def print_json_line(value: Any) -> None:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """A one-line reason on stderr, then exit (2: usage, params or unreadable answer)."""
-    err_console.print(f"mpcheck: {message}", markup=False, highlight=False, soft_wrap=True)
+    sys.stderr.write(f"mpcheck: {message}\n")
     raise typer.Exit(code)
 
 

@@ -59,7 +59,7 @@ def export_progress(
     text = jsonlib.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if not write_text(text, output):
         return
-    err_console.print(f"Exported {len(document['attempts'])} attempts and {len(document['cards'])} "
+    err_console().print(f"Exported {len(document['attempts'])} attempts and {len(document['cards'])} "
                       f"schedules to {output}.", markup=False, highlight=False)
 
 
@@ -90,7 +90,7 @@ def import_progress(
     attempts, cards = load(document)
     with open_store() as store:
         added = store.import_attempts(attempts, cards)
-    console.print(f"Imported {added} new attempts ({len(attempts) - added} already present) "
+    console().print(f"Imported {added} new attempts ({len(attempts) - added} already present) "
                   f"and merged {len(cards)} schedules.")
 
 
@@ -114,9 +114,9 @@ def reset_progress(
         if not sys.stdin.isatty():
             fail(f"refusing to delete {what} without confirmation: add --yes")
         if not typer.confirm(f"Delete {what}?", default=False):
-            console.print("Nothing deleted.")
+            console().print("Nothing deleted.")
             raise typer.Exit(1)
     with open_store() as store:
         removed = store.reset(topic)
-    console.print(f"Deleted {removed} attempts and the review schedules of "
+    console().print(f"Deleted {removed} attempts and the review schedules of "
                   f"{'topic ' + topic if topic else 'every topic'}.")

@@ -92,7 +92,7 @@ def quiz(
     """
     from mpcheck.session import LineReader, render_summary, run_practice
 
-    out = err_console if json else console
+    out = err_console() if json else console()
     seed = new_session_seed() if seed is None else seed
     problems = quiz_problems(topic, problem, n, seed)
     store = None if no_record else open_store()

@@ -41,6 +41,7 @@ def _show_source(refs: list) -> None:
 
     from mpcheck.entrypoints import load_object
 
+    out = console()
     shown: set[str] = set()
     for ref in refs:
         module_name = ref.source or ref.run.partition(":")[0]
@@ -50,11 +51,11 @@ def _show_source(refs: list) -> None:
         code = inspect.getsource(load_object(module_name))
         from rich.markup import escape
 
-        if not console.is_terminal:  # piped or redirected: the code itself, never cropped
+        if not out.is_terminal:  # piped or redirected: the code itself, never cropped
             sys.stdout.write(f"# {module_name}  (oracle: {ref.oracle})\n{code}\n")
             continue
-        console.rule(f"[bold]{escape(module_name)}[/bold]  (oracle: {escape(ref.oracle)})")
-        console.print(Syntax(code, "python", line_numbers=True, word_wrap=True))
+        out.rule(f"[bold]{escape(module_name)}[/bold]  (oracle: {escape(ref.oracle)})")
+        out.print(Syntax(code, "python", line_numbers=True, word_wrap=True))
 
 
 @app.command()
@@ -107,7 +108,7 @@ def ref(
             table.add_row(escape(row["topic"]), escape(row["name"]), escape(row["oracle"]), f"{row['max_abs_error']:.2e}",
                           "[green]✓[/green]" if row["passed"] else "[red]✗[/red]",
                           f"{row['ms']:.3f}", builtin)
-        console.print(table)
-        console.print(f"{len(rows) - len(failed)} of {len(rows)} agree with their oracle.")
+        console().print(table)
+        console().print(f"{len(rows) - len(failed)} of {len(rows)} agree with their oracle.")
     if failed:
         raise typer.Exit(1)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from mpcheck.cli import lookup
 from mpcheck.cli.app import app
 from mpcheck.cli.output import console, err_console, print_json
 from mpcheck.cli.quiz import new_session_seed, open_store, recorder, session_id
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 # Each adds its commands to ``app``.
 from mpcheck.cli import exam_cmd, export_cmd, progress_cmd  # noqa: E402,F401
@@ -66,7 +66,7 @@ def review(
     from mpcheck.schedule import review_queue
     from mpcheck.session import LineReader, render_summary, run_practice
 
-    out = err_console if json else console
+    out = err_console() if json else console()
     generators = _generators(topic)
     seed = new_session_seed() if seed is None else seed
     store = open_store()
@@ -94,6 +94,9 @@ def review(
 
 
 def render_stats(out: Console, data: dict[str, Any]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Progress", title_justify="left")
     for column in ("topic", "attempts", "right", "accuracy", "due", "seen", "mastery"):
         table.add_column(column, justify="left" if column == "topic" else "right")
@@ -164,8 +167,9 @@ def stats(
     if json:
         print_json(data)
         return
-    render_stats(console, data)
+    out = console()
+    render_stats(out, data)
     if not attempts:
-        console.print("No attempts yet: start with [bold]mpcheck quiz TOPIC[/bold] or [bold]mpcheck review[/bold].")
+        out.print("No attempts yet: start with [bold]mpcheck quiz TOPIC[/bold] or [bold]mpcheck review[/bold].")
     elif chart:
-        console.print(accuracy_chart(data, attempts, console.width), markup=False, highlight=False)
+        out.print(accuracy_chart(data, attempts, out.width), markup=False, highlight=False)
