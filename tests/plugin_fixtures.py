@@ -28,3 +28,12 @@ def plugin_module(root: Path, module: str, source: str, dist: str | None = None,
 def install_example(root: Path) -> None:
     shutil.copytree(EXAMPLE / "mpcheck_norms", root / "mpcheck_norms")
     write_distribution(root, "mpcheck-norms", {"norms": "mpcheck_norms"}, version="0.1.0")
+
+
+def forget_modules(root: Path) -> None:
+    """Drop the modules imported from ``root``, so that a later test imports its own copies."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(str(root)):
+            del sys.modules[name]

@@ -10,7 +10,7 @@ import pytest
 from mpcheck import plugins
 from mpcheck.errors import PluginError
 from mpcheck.problem import Problem
-from plugin_fixtures import install_example, plugin_module
+from plugin_fixtures import forget_modules, install_example, plugin_module
 
 BUILTIN_TOPICS = {"cnn", "rnn", "ml", "math", "vae", "gan", "implicit"}
 
@@ -34,6 +34,7 @@ def site(tmp_path, monkeypatch):
     plugins.reset()
     yield root
     plugins.reset()
+    forget_modules(root)
 
 
 def info(name: str) -> plugins.PluginInfo:

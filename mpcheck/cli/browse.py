@@ -11,7 +11,6 @@ import typer
 from mpcheck.cli import lookup
 from mpcheck.cli.app import app
 from mpcheck.cli.output import print_json
-from mpcheck.cli.table import Cell, colour_wanted, paint, print_table
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for tools instead of a table.")]
 COUNTS = ("generators", "questions", "derivations", "references")
@@ -26,6 +25,8 @@ def _catalog() -> dict:
 @app.command()
 def topics(json: JsonOption = False) -> None:
     """List the topics with how many generators, questions, derivations and references each has."""
+    from mpcheck.cli.table import colour_wanted, paint, print_table
+
     rows = _catalog()["topics"]
     if json:
         print_json(rows)
@@ -44,6 +45,8 @@ STATUS_STYLE = {"ok": "green", "failed": "red", "disabled": "dim"}
 @app.command("plugins")
 def list_plugins(json: JsonOption = False) -> None:
     """List the plugins that provide topics: name, version, what each registered, status."""
+    from mpcheck.cli.table import Cell, print_table
+
     infos = _catalog()["plugins"]
     if json:
         print_json(infos)
@@ -65,6 +68,8 @@ def problems(
     json: JsonOption = False,
 ) -> None:
     """List problem generators and concept questions (ids to use with show, check and quiz)."""
+    from mpcheck.cli.table import print_table
+
     document = _catalog()
     if topic is not None:
         lookup.topic(topic, [row["topic"] for row in document["topics"]])
