@@ -1,8 +1,6 @@
 """Listings: topics, plugins, problems. None of them imports numpy, sympy, torch or Rich, and
 while the catalogue is valid (`mpcheck.catalog`) none imports a plugin either."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """``mpcheck derive``: machine-checked derivations, shown, exported or practised step by step."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """exam: a timed mock exam over several topics, graded with solutions once handed in."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -35,7 +33,7 @@ def exam_pool(topics: list[str]):
     return pool
 
 
-def render_report(out: Console, result) -> None:
+def render_report(out: "Console", result) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -84,7 +82,7 @@ def _result_label(o) -> str:
     return f"[yellow]½ {o.score:.2f}[/yellow]" if o.score > 0 else "[red]✗[/red]"
 
 
-def _render_correction(out: Console, number: int, o) -> None:
+def _render_correction(out: "Console", number: int, o) -> None:
     from rich.panel import Panel
     from rich.text import Text
 

@@ -1,7 +1,5 @@
 """export: a worksheet of problems (and, on separate pages, their solutions) in Markdown or LaTeX."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

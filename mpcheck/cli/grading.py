@@ -1,7 +1,5 @@
 """show and check: render one problem, grade one answer, or do either for a batch of JSON lines."""
 
-from __future__ import annotations
-
 import json as jsonlib
 import sys
 from collections.abc import Callable, Iterator
@@ -31,7 +29,7 @@ BatchOption = Annotated[Optional[str], typer.Option(
     "write one JSON result per line, in order.", metavar="FILE|-")]
 
 
-def render_problem(problem: Problem, solution: bool = False) -> None:
+def render_problem(problem: "Problem", solution: bool = False) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
@@ -49,7 +47,7 @@ def render_problem(problem: Problem, solution: bool = False) -> None:
                         border_style="green"))
 
 
-def print_verdict(verdict: Verdict) -> None:
+def print_verdict(verdict: "Verdict") -> None:
     """Plain lines, coloured on a terminal: Rich is not needed to grade one answer."""
     from mpcheck.cli.table import colour_wanted, paint
 
@@ -93,7 +91,7 @@ def _run_batch(source: str, handle: Callable[[dict[str, Any]], dict[str, Any]]) 
                              "line": number, "correct": False, "score": 0.0, "error": str(exc)})
 
 
-def _problem_from(record: dict[str, Any]) -> Problem:
+def _problem_from(record: dict[str, Any]) -> "Problem":
     return lookup.problem(record["id"], record.get("seed"), record.get("params"))
 
 

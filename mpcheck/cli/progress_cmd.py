@@ -1,7 +1,5 @@
 """progress export | import | reset: move your progress between machines, or start over."""
 
-from __future__ import annotations
-
 import json as jsonlib
 import sys
 from pathlib import Path

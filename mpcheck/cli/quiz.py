@@ -1,7 +1,5 @@
 """quiz: an interactive practice session over one topic's generators and concept questions."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """ref: run reference implementations against their oracles, or read their annotated source."""
 
-from __future__ import annotations
-
 import importlib.util
 import sys
 from typing import Annotated, Optional

@@ -1,7 +1,5 @@
 """Study features: review (spaced repetition), stats; exam, export and progress in their modules."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
@@ -93,7 +91,7 @@ def review(
         print_json({"seed": seed, **result.to_json(), "next": line})
 
 
-def render_stats(out: Console, data: dict[str, Any]) -> None:
+def render_stats(out: "Console", data: dict[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
 
