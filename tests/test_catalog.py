@@ -14,7 +14,7 @@ import pytest
 
 from mpcheck import catalog, entrypoints, plugins
 from mpcheck.cli import lookup
-from plugin_fixtures import forget_modules, install_example, plugin_module
+from plugin_fixtures import install_example, plugin_module
 
 PROBE = """
 import json, sys
@@ -38,17 +38,6 @@ def run(*args: str, **env: str) -> tuple[subprocess.CompletedProcess, list[str]]
     line = [x for x in done.stderr.splitlines() if x.startswith("LOADED=")]
     assert line, done.stderr
     return done, json.loads(line[-1][len("LOADED="):])
-
-
-@pytest.fixture()
-def site(tmp_path, monkeypatch):
-    root = tmp_path / "site"
-    (root / "__pycache__").mkdir(parents=True)
-    monkeypatch.syspath_prepend(str(root))
-    plugins.reset()
-    yield root
-    plugins.reset()
-    forget_modules(root)
 
 
 def touch_later(path: Path) -> None:

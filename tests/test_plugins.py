@@ -10,7 +10,7 @@ import pytest
 from mpcheck import plugins
 from mpcheck.errors import PluginError
 from mpcheck.problem import Problem
-from plugin_fixtures import forget_modules, install_example, plugin_module
+from plugin_fixtures import install_example, plugin_module
 
 BUILTIN_TOPICS = {"cnn", "rnn", "ml", "math", "vae", "gan", "implicit"}
 
@@ -21,20 +21,6 @@ from mpcheck.api import Topic, hookimpl
 def register_topics(register):
     register(Topic("extra", "Extra topic"))
 """
-
-
-@pytest.fixture()
-def site(tmp_path, monkeypatch):
-    """A folder on sys.path for throwaway distributions; plugins reload around each test."""
-    root = tmp_path / "site"
-    # made up front: Python creating it on the first import would change the folder's time,
-    # which the entry-point cache rightly takes as "something was installed here"
-    (root / "__pycache__").mkdir(parents=True)
-    monkeypatch.syspath_prepend(str(root))
-    plugins.reset()
-    yield root
-    plugins.reset()
-    forget_modules(root)
 
 
 def info(name: str) -> plugins.PluginInfo:
