@@ -178,9 +178,10 @@ def current() -> dict[str, Any]:
     if _current is None:
         from mpcheck import plugins
 
-        plugins.registry()  # a full load calls remember()
+        reg = plugins.registry()  # a full load calls remember()
         plugins.report()
-        assert _current is not None
+        if _current is None:  # loaded earlier in this process: remember it now
+            remember(reg, plugins.plugin_infos())
     return _current
 
 

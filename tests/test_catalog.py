@@ -159,6 +159,14 @@ def test_a_generator_that_moved_is_found_through_its_plugin(site):
     assert plugins._loaded == frozenset({"cnn"})  # its own plugin only, named by the catalogue
 
 
+def test_a_registry_loaded_before_is_catalogued_without_loading_again(site):
+    reg = plugins.registry()
+    catalog._file().unlink()
+    catalog.forget()
+    assert {r["topic"] for r in catalog.current()["topics"]} == set(reg.topics)
+    assert plugins.registry() is reg and catalog._file().is_file()
+
+
 def test_the_cache_switch_turns_the_catalogue_off(site, monkeypatch):
     monkeypatch.setenv("MPCHECK_NO_PLUGIN_CACHE", "1")
     assert catalog.current()["topics"]
