@@ -44,15 +44,12 @@ def _list(json: bool) -> None:
     if json:
         print_json(rows)
         return
-    from rich.table import Table
+    from mpcheck.cli.table import colour_wanted, paint, print_table
 
-    table = Table(title="Derivations", title_justify="left")
-    for column in ("name", "topic", "title"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*(_escape(row[key]) for key in ("name", "topic", "title")))
-    console().print(table)
-    console().print("Next: [bold]mpcheck derive NAME[/bold], or add --practice to type the steps yourself.")
+    print_table("Derivations", ["name", "topic", "title"],
+                [[row[key] for key in ("name", "topic", "title")] for row in rows], flexible="title")
+    command = paint("mpcheck derive NAME", "bold", colour_wanted(sys.stdout))
+    sys.stdout.write(f"\nNext: {command}, or add --practice to type the steps yourself.\n")
 
 
 def _run(derivation, verify: bool = True):
