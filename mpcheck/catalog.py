@@ -7,9 +7,8 @@ plugin, and a generator defined at module level (``mpcheck_cnn.sizes:CONV_OUTPUT
 imported from there: the very object its plugin registered, found by identity when the catalogue
 was written. Others (concept questions built from a bank) load their plugin alone.
 
-The catalogue is written after a full
-load in which every enabled plugin loaded cleanly, and trusted only while everything it was built
-from is unchanged:
+The catalogue is written after a full load in which every enabled plugin loaded cleanly, and
+trusted only while everything it was built from is unchanged:
 
 - the plugins found (entry points with their distributions and versions),
 - the variables that choose among them (``MPCHECK_LOAD_PLUGINS``, ``MPCHECK_DISABLE_PLUGINS``,
@@ -170,26 +169,24 @@ def _read() -> dict[str, Any] | None:
     return None
 
 
-def current() -> dict[str, Any]:
-    """The catalogue: from disk when still valid, else from loading every plugin (which writes it)."""
+def known() -> dict[str, Any] | None:
+    """The catalogue when one is valid without loading anything (None otherwise)."""
     global _current
     if _current is None:
         _current = _read()
-    if _current is None:
+    return _current
+
+
+def current() -> dict[str, Any]:
+    """The catalogue: from disk when still valid, else from loading every plugin (which writes it)."""
+    if known() is None:
         from mpcheck import plugins
 
         reg = plugins.registry()  # a full load calls remember()
         plugins.report()
         if _current is None:  # loaded earlier in this process: remember it now
             remember(reg, plugins.plugin_infos())
-    return _current
-
-
-def known() -> dict[str, Any] | None:
-    """The catalogue when one is valid without loading anything (None otherwise)."""
-    global _current
-    if _current is None:
-        _current = _read()
+    assert _current is not None
     return _current
 
 
