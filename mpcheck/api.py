@@ -32,15 +32,11 @@ _LAZY = {
     "Expression": "mpcheck.answers.expression",
     "AnswerKind": "mpcheck.answers.base",
     "Match": "mpcheck.answers.base",
+    "hookimpl": "mpcheck.hookspecs",
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name == "hookimpl":
-        import pluggy
-
-        globals()[name] = pluggy.HookimplMarker("mpcheck")
-        return globals()[name]
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value

@@ -3,6 +3,8 @@
 import pluggy
 
 hookspec = pluggy.HookspecMarker("mpcheck")
+#: the marker for a plugin's hook functions (plugins import it from ``mpcheck.api``)
+hookimpl = pluggy.HookimplMarker("mpcheck")
 
 
 @hookspec
