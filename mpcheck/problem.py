@@ -169,8 +169,9 @@ class Problem:
             wrong_json = mistake.answer(self.params)
             wrong = None
             if wrong_json is not None:
-                wrong = kind.from_json(wrong_json)
-                if kind.compare(wrong, kind.from_json(self.answer)).correct:
+                expected = kind.from_json(self.answer)
+                wrong = kind.telling(kind.from_json(wrong_json), expected)
+                if kind.compare(wrong, expected).correct:
                     wrong = None
             self._cache[key] = wrong
         return self._cache[key]

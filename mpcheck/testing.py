@@ -105,6 +105,25 @@ def _check_mistakes(problem: Problem, where: str, seen: set[str]) -> None:
             f"{verdict.mistake!r}, expected {expected!r}")
         if expected == mistake.name:
             seen.add(mistake.name)
+        if isinstance(kind, Parts):
+            _check_slip_beside(problem, mistake, wrong, where)
+
+
+def _check_slip_beside(problem: Problem, mistake: Mistake, wrong: dict[str, Any], where: str) -> None:
+    """A slip in a part the mistake leaves alone must not hide the mistake."""
+    kind = problem.generator.answer_kind
+    right = kind.from_json(problem.answer)
+    for name, part in kind.parts.items():
+        if not part.compare(wrong[name], right[name]).correct:
+            continue  # a part the mistake changes
+        for slip in part.perturbations(wrong[name])[:1]:
+            answer = {**wrong, name: slip}
+            text = kind.format(answer)
+            verdict = problem.check(text)
+            expected = _expected_mistake(problem, mistake, answer)
+            assert not verdict.correct and verdict.mistake == expected, (
+                f"{where}: {text!r} (mistake {mistake.name!r} and a slip in {name!r}) was recognised "
+                f"as {verdict.mistake!r}, expected {expected!r}")
 
 
 def check_seed(generator: Generator, seed: int, seen: set[str]) -> None:

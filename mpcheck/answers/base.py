@@ -68,3 +68,9 @@ class AnswerKind:
     def perturbations(self, expected: Any) -> list[Any]:
         """Internal values close to the right answer that must be rejected."""
         raise NotImplementedError
+
+    def telling(self, wrong: Any, expected: Any) -> Any:
+        """What of a mistake's ``wrong`` answer tells it apart from ``expected``: the whole value,
+        or for multi-part answers the parts it changes (so that a student's slip in another part
+        does not hide the recognised mistake)."""
+        return wrong

@@ -138,6 +138,11 @@ class Parts(AnswerKind):
         message = f"{len(names) - len(wrong)} of {len(names)} parts right; wrong: {', '.join(wrong)}."
         return Match(False, message, near=near, score=score, parts=matches, method=_method(matches))
 
+    def telling(self, wrong: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
+        changed = {n: v for n, v in wrong.items()
+                   if n not in expected or not self.parts[n].compare(v, expected[n]).correct}
+        return changed or wrong
+
     def equivalent_forms(self, expected: dict[str, Any]) -> list[str]:
         names = [n for n in self.parts if n in expected]
         per_part = {n: self.parts[n].equivalent_forms(expected[n]) for n in names}
