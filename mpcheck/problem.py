@@ -177,6 +177,15 @@ class Problem:
         return self._cache[key]
 
 
+def expected_lines(answer_text: str) -> list[list[tuple[str, str]]]:
+    """"Expected: …" as (text, style) lines; a multi-line answer (one part per line) indented
+    under the label."""
+    rows = answer_text.splitlines() or [""]
+    if len(rows) == 1:
+        return [[("Expected: ", "bold"), (rows[0], "")]]
+    return [[("Expected:", "bold")], *([("  " + row, "")] for row in rows)]
+
+
 def _score(match: Match) -> float:
     if match.correct:
         return 1.0

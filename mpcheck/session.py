@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from mpcheck.problem import Problem, Verdict
+from mpcheck.problem import Problem, Verdict, expected_lines
 from mpcheck.store import Attempt, now_iso
 
 PRACTICE_HELP = ("Type your answer, or: hint (a hint, one at a time), skip (next question, not "
@@ -139,7 +139,8 @@ def render_feedback(console: Console, outcome: Outcome) -> None:
         render_verdict(console, v)
         if v.correct:
             return
-    console.print(Text.assemble(("Expected: ", "bold"), problem.answer_text))
+    for line in expected_lines(problem.answer_text):
+        console.print(Text.assemble(*line))
     console.print(Panel(Text(problem.solution()), title="Worked solution", title_align="left",
                         border_style="green"))
 

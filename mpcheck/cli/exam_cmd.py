@@ -86,6 +86,8 @@ def _render_correction(out: "Console", number: int, o) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
+    from mpcheck.problem import expected_lines
+
     body = Text(o.problem.prompt() + "\n\n")
     v = o.verdict
     if v is not None and v.error:
@@ -95,9 +97,11 @@ def _render_correction(out: "Console", number: int, o) -> None:
         body.append(v.feedback + "\n", style="red")
         if v.mistake:
             body.append(f"Recognised mistake: {v.mistake}\n", style="yellow")
-    body.append("Expected: ", style="bold")
-    body.append(o.problem.answer_text + "\n\n")
-    body.append(o.problem.solution())
+    for line in expected_lines(o.problem.answer_text):
+        for text, style in line:
+            body.append(text, style=style or None)
+        body.append("\n")
+    body.append("\n" + o.problem.solution())
     out.print(Panel(body, title=f"{number}. {o.problem.generator.title}", title_align="left",
                     subtitle=f"{o.problem.id} · seed {o.problem.seed}", subtitle_align="right"))
 
