@@ -10,7 +10,7 @@ was written. Others (concept questions built from a bank) load their plugin alon
 The catalogue is written after a full load in which every enabled plugin loaded cleanly, and
 trusted only while everything it was built from is unchanged:
 
-- the plugins found (entry points with their distributions and versions),
+- the plugins found (entry points with their distributions and versions) and ``sys.path``,
 - the variables that choose among them (``MPCHECK_LOAD_PLUGINS``, ``MPCHECK_DISABLE_PLUGINS``,
   ``MPCHECK_STRICT_PLUGINS``),
 - every file, by name, size and modification time, in the folders of mpcheck itself, of each
@@ -95,7 +95,9 @@ def _file() -> Path:
 def _key() -> str:
     entries = sorted((e.name, e.value, e.distribution, e.version) for e in entrypoints.plugin_entries())
     variables = [os.environ.get(name) for name in VARIABLES]
-    return json.dumps([VERSION, sys.version, entries, variables])
+    # sys.path decides which copy of a module a name imports (``python -m`` puts the current
+    # folder first, where a source checkout may shadow the installed packages)
+    return json.dumps([VERSION, sys.version, sys.path, entries, variables])
 
 
 def _stamp(roots: list[str]) -> int:

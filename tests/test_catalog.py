@@ -139,6 +139,15 @@ def test_a_failing_plugin_is_never_remembered_so_it_is_reported_every_time(site)
         assert "plugin 'broken_hook'" in done.stderr and "boom" in done.stderr
 
 
+def test_another_import_path_is_another_catalogue(site, tmp_path, monkeypatch):
+    catalog.current()
+    plugins.reset()
+    assert catalog.known() is not None
+    plugins.reset()
+    monkeypatch.syspath_prepend(str(tmp_path / "elsewhere"))  # e.g. `python -m` in another folder
+    assert catalog.known() is None
+
+
 def test_a_corrupt_catalogue_is_rebuilt(site):
     catalog.current()
     path = catalog._file()
