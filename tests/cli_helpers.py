@@ -28,3 +28,30 @@ def assert_clean_error(done: subprocess.CompletedProcess, *fragments: str) -> No
     assert "Traceback" not in done.stdout + done.stderr
     for fragment in fragments:
         assert fragment in done.stderr, done.stderr
+
+
+MODULES_PROBE = """
+import json, sys
+sys.argv = ["mpcheck", *json.loads(sys.argv[1])]
+from mpcheck.cli import main
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+sys.stderr.write("MODULES=" + json.dumps(sorted(sys.modules)) + "\\n")
+sys.exit(code)
+"""
+
+
+def run_cli_modules(*args: str, env: dict[str, str] | None = None
+                    ) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run the CLI in a fresh interpreter, as ``run_cli`` does; also return every module it imported."""
+    import os
+
+    done = subprocess.run([sys.executable, "-c", MODULES_PROBE, json.dumps(list(args))],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
+    line = [x for x in done.stderr.splitlines() if x.startswith("MODULES=")]
+    assert line, done.stderr
+    return done, set(json.loads(line[-1][len("MODULES="):]))

@@ -14,30 +14,13 @@ import pytest
 
 from mpcheck import catalog, entrypoints, plugins
 from mpcheck.cli import lookup
+from cli_helpers import run_cli_modules
 from plugin_fixtures import install_example, plugin_module
 
-PROBE = """
-import json, sys
-sys.argv = ["mpcheck", *json.loads(sys.argv[1])]
-from mpcheck.cli import main
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-else:
-    code = 0
-loaded = sorted(m for m in sys.modules if m.startswith(("mpcheck_", "mpcheck.plugins", "tomllib")))
-sys.stderr.write("LOADED=" + json.dumps(loaded) + "\\n")
-sys.exit(code)
-"""
-
-
 def run(*args: str, **env: str) -> tuple[subprocess.CompletedProcess, list[str]]:
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))], capture_output=True,
-                          text=True, timeout=120, env={**os.environ, **env})
-    line = [x for x in done.stderr.splitlines() if x.startswith("LOADED=")]
-    assert line, done.stderr
-    return done, json.loads(line[-1][len("LOADED="):])
+    """The CLI in a fresh interpreter, and the plugin-related modules it imported."""
+    done, modules = run_cli_modules(*args, env=env)
+    return done, sorted(m for m in modules if m.startswith(("mpcheck_", "mpcheck.plugins", "tomllib")))
 
 
 def touch_later(path: Path) -> None:

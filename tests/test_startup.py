@@ -4,31 +4,14 @@ imports numpy but not sympy or torch."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-PROBE = """
-import json, sys
-sys.argv = ["mpcheck", *json.loads(sys.argv[1])]
-from mpcheck.cli import main
-try:
-    main()
-except SystemExit:
-    pass
-heavy = sorted(m for m in ("numpy", "sympy", "torch", "rich") if m in sys.modules)
-sys.stderr.write("HEAVY=" + json.dumps(heavy) + "\\n")
-"""
+from cli_helpers import run_cli_modules
 
 
 def heavy_imports(*args: str) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))],
-                          capture_output=True, text=True, timeout=120)
-    line = [x for x in done.stderr.splitlines() if x.startswith("HEAVY=")]
-    assert line, done.stderr
-    return json.loads(line[-1][len("HEAVY="):])
+    _, modules = run_cli_modules(*args)
+    return sorted(m for m in ("numpy", "sympy", "torch", "rich") if m in modules)
 
 
 @pytest.mark.parametrize("args", [["topics"], ["topics", "--json"], ["problems"], ["problems", "rnn"],
