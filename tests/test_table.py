@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from mpcheck.cli.table import Cell, print_table
+from mpcheck.cli.table import Cell, print_lines, print_table
 
 
 class Terminal(io.StringIO):
@@ -72,3 +72,13 @@ def test_colour_on_a_terminal_and_the_switches(monkeypatch):
     piped = io.StringIO()
     print_table("T", ["status"], [[Cell("ok", "green")]], stream=piped)
     assert "\x1b[32mok\x1b[0m" in piped.getvalue()
+
+
+def test_lines_of_styled_pieces(monkeypatch):
+    lines = [[], [("Next: ", ""), ("mpcheck quiz TOPIC", "bold"), (".", "")]]
+    piped = io.StringIO()
+    print_lines(lines, stream=piped)
+    assert piped.getvalue() == "\nNext: mpcheck quiz TOPIC.\n"
+    out = Terminal()
+    print_lines(lines, stream=out)
+    assert out.getvalue() == "\nNext: \x1b[1mmpcheck quiz TOPIC\x1b[0m.\n"

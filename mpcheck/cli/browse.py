@@ -1,7 +1,6 @@
 """Listings: topics, plugins, problems. None of them imports numpy, sympy, torch or Rich, and
 while the catalogue is valid (`mpcheck.catalog`) none imports a plugin either."""
 
-import sys
 from typing import Annotated, Optional
 
 import typer
@@ -23,7 +22,7 @@ def _catalog() -> dict:
 @app.command()
 def topics(json: JsonOption = False) -> None:
     """List the topics with how many generators, questions, derivations and references each has."""
-    from mpcheck.cli.table import colour_wanted, paint, print_table
+    from mpcheck.cli.table import print_lines, print_table
 
     rows = _catalog()["topics"]
     if json:
@@ -32,9 +31,8 @@ def topics(json: JsonOption = False) -> None:
     print_table("Topics", ["topic", "title", *COUNTS],
                 [[row["topic"], row["title"], *(str(row[c]) for c in COUNTS)] for row in rows],
                 right=COUNTS, flexible="title")
-    bold = colour_wanted(sys.stdout)
-    sys.stdout.write(f"\nNext: {paint('mpcheck problems TOPIC', 'bold', bold)} or "
-                     f"{paint('mpcheck quiz TOPIC', 'bold', bold)}.\n")
+    print_lines([[], [("Next: ", ""), ("mpcheck problems TOPIC", "bold"), (" or ", ""),
+                      ("mpcheck quiz TOPIC", "bold"), (".", "")]])
 
 
 STATUS_STYLE = {"ok": "green", "failed": "red", "disabled": "dim"}

@@ -44,12 +44,12 @@ def _list(json: bool) -> None:
     if json:
         print_json(rows)
         return
-    from mpcheck.cli.table import colour_wanted, paint, print_table
+    from mpcheck.cli.table import print_lines, print_table
 
     print_table("Derivations", ["name", "topic", "title"],
                 [[row[key] for key in ("name", "topic", "title")] for row in rows], flexible="title")
-    command = paint("mpcheck derive NAME", "bold", colour_wanted(sys.stdout))
-    sys.stdout.write(f"\nNext: {command}, or add --practice to type the steps yourself.\n")
+    print_lines([[], [("Next: ", ""), ("mpcheck derive NAME", "bold"),
+                      (", or add --practice to type the steps yourself.", "")]])
 
 
 def _run(derivation, verify: bool = True):

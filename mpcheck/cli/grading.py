@@ -49,15 +49,13 @@ def render_problem(problem: "Problem", solution: bool = False) -> None:
 
 def print_verdict(verdict: "Verdict") -> None:
     """Plain lines, coloured on a terminal: Rich is not needed to grade one answer."""
-    from mpcheck.cli.table import colour_wanted, paint
+    from mpcheck.cli.table import print_lines
     from mpcheck.problem import expected_lines
 
     lines = verdict.lines()
     if not verdict.correct and not verdict.error:
         lines += expected_lines(verdict.expected_text)
-    colour = colour_wanted(sys.stdout)
-    sys.stdout.write("".join("".join(paint(text, style, colour) for text, style in line) + "\n"
-                             for line in lines))
+    print_lines(lines)
 
 
 def _batch_lines(source: str) -> Iterator[tuple[int, str]]:

@@ -37,6 +37,14 @@ def paint(text: str, style: str, colour: bool) -> str:
     return f"\x1b[{';'.join(CODES[name] for name in style.split())}m{text}\x1b[0m"
 
 
+def print_lines(lines: list[list[tuple[str, str]]], stream: TextIO | None = None) -> None:
+    """Lines of (text, style) pieces, the form ``Verdict.lines`` gives, coloured on a terminal."""
+    stream = stream or sys.stdout
+    colour = colour_wanted(stream)
+    stream.write("".join("".join(paint(text, style, colour) for text, style in line) + "\n"
+                         for line in lines))
+
+
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
