@@ -48,7 +48,7 @@ Params = dict[str, Any]
 __all__ = [
     "AnswerError", "AnswerKind", "Boolean", "Choice", "Derivation", "Expression", "Fraction",
     "Generator", "Integer", "Match", "Matrix", "Mistake", "Params", "ParamsError", "Parts", "Real",
-    "Reference", "Shape", "Topic", "Vector", "hookimpl",
+    "Reference", "Shape", "Topic", "Vector", "hookimpl", "Exercise", "CodeMistake", "Case",
 ]
 
 
@@ -118,6 +118,59 @@ class Derivation:
 
 
 @dataclass(frozen=True)
+class Case:
+    """One input of an exercise's check: positional and keyword arguments of the function, and a
+    short label a student can recognise (``"stride 2, padding 1, float32"``)."""
+
+    label: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CodeMistake:
+    """A known bug in a student's implementation. ``variant`` names a ``"module:function"`` with the
+    exercise's signature that computes what the bug computes (the kernel flipped, the gates in
+    PyTorch's order, no bias correction, ...); a student's output equal to it on every case is
+    reported with ``name`` and ``feedback``."""
+
+    name: str
+    feedback: str
+    variant: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """Write the reference implementation yourself, checked against the oracle.
+
+    Every string naming code is a ``"module:function"``, imported only when the exercise runs.
+    - ``function``: the name the student defines; its signature is the ``solution``'s.
+    - ``solution``: the reference implementation; it passes its own exercise.
+    - ``oracle``: the same signature, computed independently (a PyTorch built-in, autograd, a
+      closed form); the expected output of every case.
+    - ``cases``: ``(generator: torch.Generator, device: str, dtype: torch.dtype) -> list[Case]``:
+      a few fixed cases, then random shapes and values drawn from ``generator`` (new per run).
+    - ``doc``: the skeleton's docstring, in the text markup: the formula, the shapes.
+    - ``forbidden``: dotted names the student's code may not call (``torch.nn.functional.conv2d``);
+      they raise a clear "not allowed here" error while the student's function runs.
+    - ``dtypes``: the floating types every case is run in.
+    - ``rtol``: relative tolerance in float64; float32 gets ``max(rtol, 1e-4)``. Integer and
+      boolean outputs are compared exactly.
+    """
+
+    function: str
+    solution: str
+    oracle: str
+    cases: str
+    doc: str
+    forbidden: Sequence[str] = ()
+    mistakes: Sequence[CodeMistake] = ()
+    hint: str = ""
+    dtypes: Sequence[str] = ("float64", "float32")
+    rtol: float = 1e-7
+
+
+@dataclass(frozen=True)
 class Reference:
     """A reference implementation checked against an oracle. ``run`` names a
     ``"module:function"`` taking ``device`` and returning ``mpcheck.reference.RefResult``;
@@ -130,3 +183,5 @@ class Reference:
     run: str
     source: str = ""
     tags: Sequence[str] = field(default_factory=tuple)
+    #: The same implementation as an exercise a student writes (see ``Exercise``).
+    exercise: Exercise | None = None

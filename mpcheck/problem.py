@@ -12,6 +12,8 @@ from mpcheck.api import Generator
 from mpcheck.errors import AnswerError, ParamsError
 
 MAX_SEED = 2**63 - 1
+#: Draws per seed before a sampler is declared broken (see ``Problem.blurred_mistakes``).
+MAX_REDRAWS = 1000
 
 
 @dataclass
@@ -73,8 +75,15 @@ class Problem:
 
         if not 0 <= seed <= MAX_SEED:
             raise ParamsError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
-        params = generator.sample_params(np.random.default_rng(seed))
-        return cls(generator, params, seed)
+        rng = np.random.default_rng(seed)
+        for _ in range(MAX_REDRAWS):
+            problem = cls(generator, generator.sample_params(rng), seed)
+            if not problem.blurred_mistakes():
+                return problem
+        # a sampler that keeps producing problems on which a known trap cannot be told apart is
+        # a bug in the generator, not something to paper over with an untrustworthy problem
+        raise RuntimeError(f"{generator.id}: no problem on which every mistake can be told apart "
+                           f"in {MAX_REDRAWS} draws from seed {seed} (last: {problem.blurred_mistakes()})")
 
     @classmethod
     def from_params(cls, generator: Generator, params: dict[str, Any]) -> Problem:
@@ -160,6 +169,25 @@ class Problem:
                 return mistake
         return None
 
+    def blurred_mistakes(self) -> list[str]:
+        """The declared mistakes that apply to these params but that the checker would not reject
+        and name: their answer is graded right, or is recognised as another mistake. Seeded
+        problems are redrawn until this is empty ("distinguishable by construction")."""
+        kind = self.generator.answer_kind
+        expected = kind.from_json(self.answer)
+        blurred = []
+        for mistake in self.generator.mistakes:
+            wrong_json = mistake.answer(self.params)
+            if wrong_json is None:
+                continue
+            wrong = kind.from_json(wrong_json)
+            if isinstance(kind, _parts_kind()) and isinstance(wrong, dict):
+                wrong = {**expected, **wrong}
+            verdict_mistake = self._recognise_mistake(wrong, expected)
+            if kind.compare(wrong, expected).correct or verdict_mistake is not mistake:
+                blurred.append(mistake.name)
+        return blurred
+
     def mistake_answer(self, mistake) -> Any:
         """The mistake's wrong answer as an internal value, or None where it does not apply
         or cannot be told apart from the right answer."""
@@ -203,3 +231,9 @@ def is_finite_json(value: Any) -> bool:
     if isinstance(value, dict):
         return all(is_finite_json(v) for v in value.values())
     return False
+
+
+def _parts_kind():
+    from mpcheck.answers.parts import Parts
+
+    return Parts

@@ -69,16 +69,6 @@ def _check_rejected(problem: Problem, values: Iterable[Any], where: str) -> None
         assert not verdict.correct, f"{where}: the wrong answer {text!r} was accepted"
 
 
-def _expected_mistake(problem: Problem, mistake: Mistake, wrong: Any) -> str:
-    """The name the pipeline should report: the first declared mistake giving the same answer."""
-    kind = problem.generator.answer_kind
-    for candidate in problem.generator.mistakes:
-        other = problem.mistake_answer(candidate)
-        if other is not None and kind.compare(wrong, other).correct:
-            return candidate.name
-    return mistake.name
-
-
 def _whole_answer(problem: Problem, wrong: Any) -> Any:
     """A multi-part mistake may name only the parts it changes: the student's whole answer has
     the right values in the other parts."""
@@ -89,22 +79,24 @@ def _whole_answer(problem: Problem, wrong: Any) -> Any:
 
 
 def _check_mistakes(problem: Problem, where: str, seen: set[str]) -> None:
+    """Every declared mistake that applies is rejected and named as itself: a mistake that cannot
+    be told apart from the right answer (or from another mistake) on a sampled problem fails."""
     kind = problem.generator.answer_kind
     for mistake in problem.generator.mistakes:
+        if mistake.answer(problem.params) is None:
+            continue  # does not apply to these params
         wrong = problem.mistake_answer(mistake)
-        if wrong is None:
-            continue
+        assert wrong is not None, (f"{where}: mistake {mistake.name!r} applies but its answer is graded "
+                                   "as the right one: the sampler must redraw such problems")
         _check_json(f"the answer of mistake {mistake.name!r}", kind.to_json(wrong), where)
         wrong = _whole_answer(problem, wrong)
         text = kind.format(wrong)
         verdict = problem.check(text)
-        expected = _expected_mistake(problem, mistake, wrong)
         assert not verdict.correct, f"{where}: mistake {mistake.name!r} ({text!r}) was graded correct"
-        assert verdict.mistake == expected, (
+        assert verdict.mistake == mistake.name, (
             f"{where}: the answer {text!r} of mistake {mistake.name!r} was recognised as "
-            f"{verdict.mistake!r}, expected {expected!r}")
-        if expected == mistake.name:
-            seen.add(mistake.name)
+            f"{verdict.mistake!r}")
+        seen.add(mistake.name)
         if isinstance(kind, Parts):
             _check_slip_beside(problem, mistake, wrong, where)
 
@@ -120,10 +112,9 @@ def _check_slip_beside(problem: Problem, mistake: Mistake, wrong: dict[str, Any]
             answer = {**wrong, name: slip}
             text = kind.format(answer)
             verdict = problem.check(text)
-            expected = _expected_mistake(problem, mistake, answer)
-            assert not verdict.correct and verdict.mistake == expected, (
+            assert not verdict.correct and verdict.mistake == mistake.name, (
                 f"{where}: {text!r} (mistake {mistake.name!r} and a slip in {name!r}) was recognised "
-                f"as {verdict.mistake!r}, expected {expected!r}")
+                f"as {verdict.mistake!r}")
 
 
 def check_seed(generator: Generator, seed: int, seen: set[str]) -> None:
@@ -155,8 +146,8 @@ def assert_generator_sound(generator: Generator, seeds: Iterable[int] = range(20
         except Exception as exc:  # a crash inside the generator: say where, keep the cause
             raise AssertionError(f"{generator.id} (seed {seed}): {type(exc).__name__}: {exc}") from exc
     never = [m.name for m in generator.mistakes if m.name not in seen]
-    assert not never, (f"{generator.id}: mistakes never recognised by name over the seeds tried "
-                       f"(their answer was always None, the right one, or an earlier mistake's): "
+    assert not never, (f"{generator.id}: mistakes that never applied over the seeds tried "
+                       f"(their answer was always None): "
                        f"{', '.join(never)}")
 
 
@@ -188,3 +179,25 @@ def assert_params_rejected(generator: Generator, bad_params_list: Sequence[dict[
             raise AssertionError(f"{where}: validate_params raised {type(exc).__name__}: {exc}, "
                                  "not ParamsError") from exc
         raise AssertionError(f"{where}: validate_params accepted bad params")
+
+
+def assert_exercise_sound(exercise, seeds: Iterable[int] = range(3), device: str = "cpu") -> None:
+    """The reference passes its own exercise (forbidden built-ins refused), and the variant of every
+    declared code mistake fails and is named as itself, over ``seeds`` of the random cases."""
+    from mpcheck.entrypoints import load_object
+    from mpcheck.exercises.checker import check_implementation
+
+    solution = load_object(exercise.solution)
+    assert load_object(exercise.oracle) is not solution, f"{exercise.function}: the oracle is the solution"
+    for seed in seeds:
+        report = check_implementation(exercise, solution, device, seed)
+        failure = report.first_failure
+        assert report.passed, (f"{exercise.function} (seed {seed}): the reference fails its own exercise on "
+                               f"{failure.label} ({failure.dtype}): {failure.error or failure.where} "
+                               f"error {failure.max_abs_error:.3g} > {failure.tolerance:.3g}")
+        for mistake in exercise.mistakes:
+            report = check_implementation(exercise, load_object(mistake.variant), device, seed, forbid=False)
+            assert not report.passed, f"{exercise.function} (seed {seed}): mistake {mistake.name!r} passes"
+            named = report.mistake.name if report.mistake else None
+            assert named == mistake.name, (f"{exercise.function} (seed {seed}): mistake {mistake.name!r} "
+                                           f"was recognised as {named!r}")

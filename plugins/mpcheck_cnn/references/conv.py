@@ -13,6 +13,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from mpcheck.api import Case
 from mpcheck.reference import RefResult, max_abs_error, time_ms
 
 TOLERANCE = 1e-8  # float64 throughout: any larger gap is a bug, not rounding
@@ -101,6 +102,43 @@ def input_grad_full_conv(weight: torch.Tensor, grad_out: torch.Tensor, padding: 
         raise ValueError("input_grad_full_conv expects a square kernel")
     rotated = weight.flip(2, 3).transpose(0, 1)   # rot180, then (C_in, C_out, k, k)
     return conv2d(grad_out, rotated, padding=kh - 1 - padding)
+
+
+# --- the exercise: cases, oracle and known bugs -----------------------------------------------
+
+def conv2d_cases(generator: torch.Generator, device: str, dtype: torch.dtype) -> list[Case]:
+    """The fixed cases of the oracle check, then random shapes, strides, paddings and dilations."""
+    shapes = list(CASES)
+    for _ in range(4):
+        k = int(torch.randint(1, 4, (), generator=generator))
+        d = int(torch.randint(1, 3, (), generator=generator))
+        p = int(torch.randint(0, 3, (), generator=generator))
+        s = int(torch.randint(1, 4, (), generator=generator))
+        h, w = (int(torch.randint(d * (k - 1) + 1, 12, (), generator=generator)) for _ in range(2))
+        shapes.append((int(torch.randint(1, 3, (), generator=generator)), int(torch.randint(1, 4, (), generator=generator)),
+                       h, w, int(torch.randint(1, 4, (), generator=generator)), k, s, p, d))
+    cases = []
+    for n, c_in, h, w, c_out, k, s, p, d in shapes:
+        x = torch.randn(n, c_in, h, w, generator=generator, dtype=dtype).to(device)
+        weight = torch.randn(c_out, c_in, k, k, generator=generator, dtype=dtype).to(device)
+        bias = torch.randn(c_out, generator=generator, dtype=dtype).to(device)
+        label = f"x {n}×{c_in}×{h}×{w}, weight {c_out}×{c_in}×{k}×{k}, stride {s}, padding {p}, dilation {d}"
+        cases.append(Case(label, (x, weight, bias), {"stride": s, "padding": p, "dilation": d}))
+    return cases
+
+
+def conv2d_oracle(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    return F.conv2d(x, weight, bias, stride, padding, dilation)
+
+
+def conv2d_flipped_kernel(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    """The bug: a true convolution (kernel rotated by 180°), not the layer's correlation."""
+    return F.conv2d(x, weight.flip(2, 3), bias, stride, padding, dilation)
+
+
+def conv2d_without_bias(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    """The bug: the bias is never added."""
+    return F.conv2d(x, weight, None, stride, padding, dilation)
 
 
 # --- checks against the oracles --------------------------------------------------------------
