@@ -39,3 +39,10 @@ def mat(rows: Sequence[Sequence[float]], digits: int = 4, indent: str = "  ") ->
 def shape(dims: Sequence[int]) -> str:
     """``32×29×29``."""
     return "×".join(str(d) for d in dims)
+
+
+def bmatrix(rows: Sequence[Sequence[float]], digits: int = 4) -> str:
+    """A matrix in the text markup, to be placed inside ``$…$`` or ``$$…$$``:
+    ``\\begin{bmatrix} 1 & 0 \\\\ 3 & 0.5 \\end{bmatrix}`` (drawn as a box in the terminal)."""
+    body = r" \\ ".join(" & ".join(num(v, digits) for v in row) for row in rows)
+    return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
