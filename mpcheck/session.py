@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
+from mpcheck.markup import render
 from mpcheck.problem import Problem, Verdict, expected_lines
 from mpcheck.store import Attempt, now_iso
 
@@ -115,9 +116,9 @@ class Outcome:
 
 def render_question(console: Console, problem: Problem, header: str) -> None:
     gen = problem.generator
-    body = Text(problem.prompt())
+    body = Text(render(problem.prompt()))
     if gen.answer_kind.instructions:
-        body.append("\n\n" + gen.answer_kind.instructions, style="dim")
+        body.append("\n\n" + render(gen.answer_kind.instructions), style="dim")
     console.print()
     # a concept question's title is the start of its text: the panel shows the text already
     title = "Concept question" if gen.origin == "question" else gen.title
@@ -141,7 +142,7 @@ def render_feedback(console: Console, outcome: Outcome) -> None:
             return
     for line in expected_lines(problem.answer_text):
         console.print(Text.assemble(*line))
-    console.print(Panel(Text(problem.solution()), title="Worked solution", title_align="left",
+    console.print(Panel(Text(render(problem.solution())), title="Worked solution", title_align="left",
                         border_style="green"))
 
 
@@ -194,7 +195,7 @@ def ask(problem: Problem, reader: LineReader, console: Console, header: str, *, 
             continue
         if command == "hint":
             if hints_shown < len(hints):
-                console.print(Text.assemble(("Hint: ", "bold yellow"), hints[hints_shown]))
+                console.print(Text.assemble(("Hint: ", "bold yellow"), render(hints[hints_shown])))
                 hints_shown += 1
             else:
                 console.print("No more hints for this one." if hints else "No hints for this one.",
