@@ -24,21 +24,20 @@ from __future__ import annotations
 TARGETS = ("terminal", "latex", "markdown")
 
 
-def render(text: str, target: str = "terminal") -> str:
-    """``text`` (prose with ``$…$`` math) for ``target``: "terminal", "latex" or "markdown"."""
+def render(text: str, target: str = "terminal", *, strict: bool = False) -> str:
+    """``text`` (prose with ``$…$`` math) for ``target``: "terminal", "latex" or "markdown".
+
+    Never raises: where rendering fails the text is shown as written. ``strict`` (for tests)
+    lets the failure through instead."""
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target!r}: use one of {', '.join(TARGETS)}")
     if target == "terminal":
         from mpcheck.markup.terminal import render_terminal
 
-        return render_terminal(text)
-    if target == "latex":
-        from mpcheck.markup.paper import render_latex
+        return render_terminal(text, strict=strict)
+    from mpcheck.markup import paper
 
-        return render_latex(text)
-    if target == "markdown":
-        from mpcheck.markup.paper import render_markdown
-
-        return render_markdown(text)
-    raise ValueError(f"unknown target {target!r}: use one of {', '.join(TARGETS)}")
+    return paper.render(text, target, strict=strict)
 
 
 def math(latex: str, target: str = "terminal") -> str:

@@ -15,6 +15,17 @@ from functools import cache
 from mpcheck.markup.mathtree import parse
 from mpcheck.markup.segments import split
 
+def render(text: str, target: str, strict: bool = False) -> str:
+    """``render_latex`` or ``render_markdown``; on a failure (a bug, never the input's fault)
+    the text escaped as plain prose, unless ``strict``."""
+    try:
+        return render_latex(text) if target == "latex" else render_markdown(text)
+    except Exception:
+        if strict:
+            raise
+        return latex_text(text) if target == "latex" else markdown_text(text)
+
+
 # -- shared: the text as lines of pieces, and display formulas ---------------------------------
 
 
@@ -92,7 +103,10 @@ def latex_text(text: str) -> str:
 
 def latex_math(math: str) -> str | None:
     """The formula as it may go inside ``$…$``, or None where it would not compile."""
-    _, issues = parse(math)
+    try:
+        _, issues = parse(math)
+    except RecursionError:  # braces nested thousands deep
+        return None
     if issues:
         return None
     math = re.sub(r"(?<!\\)([%#])", r"\\\1", math)  # a comment sign would swallow the rest

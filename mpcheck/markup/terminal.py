@@ -25,13 +25,15 @@ _SIGN_CONTEXT = (None, "bin", "rel", "open", "punct", "op")
 _FENCES = ("|", "‖")
 
 
-def render_terminal(text: str) -> str:
-    """Prose with ``$…$`` and ``$$…$$`` → Unicode text. Never raises."""
+def render_terminal(text: str, strict: bool = False) -> str:
+    """Prose with ``$…$`` and ``$$…$$`` → Unicode text. Never raises unless ``strict``."""
     if "$" not in text:
         return text
     try:
         return _render(text)
     except Exception:  # whatever the input: show it as written rather than fail
+        if strict:
+            raise
         return text
 
 
