@@ -1,4 +1,4 @@
-"""Concept-question banks: TOML files turned into generators with ``origin="question"``.
+r"""Concept-question banks: TOML files turned into generators with ``origin="question"``.
 
 A bank is a list of ``[[question]]`` tables::
 
@@ -6,10 +6,10 @@ A bank is a list of ``[[question]]`` tables::
     id = "cnn.q-correlation"          # <topic>.q-<kebab-name>, unique
     kind = "choice"                   # choice | multi-choice | true-false | numeric
     section = "1"                     # the summary section it covers
-    text = "What does a deep-learning conv layer compute?"
+    text = '''What does a deep-learning conv layer compute, $K \star X$ or $K * X$?'''
     options = ["convolution", "cross-correlation", "..."]
     answer = "b"                      # letter(s) for choices, true/false, or a number
-    explanation = "Why, not only what."
+    explanation = '''Why, not only what.'''   # texts and options: prose with $…$ math
     tags = ["convolution"]
     tolerance = 0.01                  # numeric only, relative; optional
 
@@ -130,7 +130,9 @@ def question_generator(q: dict[str, Any], source: str = "bank") -> Generator:
 
 
 def _title_from(text: str, width: int = 60) -> str:
-    first = " ".join(text.split())
+    """The start of the question, as plain words (a title is shown without the renderer): each
+    formula becomes "…". Better, a question gives its own ``title``."""
+    first = " ".join(re.sub(r"\$\$.*?\$\$|\$.*?\$", "…", text.replace("\\$", ""), flags=re.S).split())
     return first if len(first) <= width else first[: width - 1].rstrip() + "…"
 
 
