@@ -85,10 +85,12 @@ def math_block(latex: str) -> Block:
 # -- nodes -------------------------------------------------------------------------------------
 
 class _Piece:
-    __slots__ = ("block", "cls", "frac")
+    __slots__ = ("block", "cls", "frac", "loose")
 
-    def __init__(self, block: Block, cls: str, frac: bool = False):
+    def __init__(self, block: Block, cls: str, frac: bool = False, loose: bool = False):
         self.block, self.cls, self.frac = block, cls, frac
+        #: ends in a script written x_b or e^σ: a letter right after it would join the script
+        self.loose = loose
 
 
 def render_nodes(nodes: list, tight: bool = False) -> Block:
@@ -134,6 +136,8 @@ def render_nodes(nodes: list, tight: bool = False) -> Block:
 def _gap(left: _Piece, right: _Piece) -> str:
     if left.cls == "sign":
         return ""
+    if left.loose and right.block.string()[:1].isalnum():
+        return " "  # F_y y′, not F_yy′
     if left.cls == "rel" and right.cls == "rel":
         return ""
     if "rel" in (left.cls, right.cls) or "bin" in (left.cls, right.cls) or left.cls == "punct":
@@ -309,7 +313,7 @@ def _script_text(nodes: list, kind: str) -> str:
     if converted is not None and width(converted) <= MAX_SCRIPT:
         return converted
     if width(tight) == 1 or tight.isalnum():
-        return kind + tight  # x_b, D_KL
+        return kind + tight  # x_b, D_KL (a loose end: see _Piece.loose)
     return f"{kind}({tight})"
 
 
@@ -323,6 +327,7 @@ def _script(node: Script) -> _Piece:
     if node.sup is not None:
         text += _script_text(node.sup, "^")
     block = base.block
+    loose = bool(re.search(r"[_^]\w+$", text))
     if base.frac and block.flat:
         block = _parenthesised(block)  # (a/b)² rather than a/b²
     if block.flat:
@@ -330,7 +335,7 @@ def _script(node: Script) -> _Piece:
     else:
         block = hconcat([block, Block([text] + [""] * (len(block.lines) - 1), 0)])
         block.base = base.block.base
-    return _Piece(block, base.cls)
+    return _Piece(block, base.cls, loose=loose)
 
 
 def _environment(node: Env) -> Block:
