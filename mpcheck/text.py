@@ -40,7 +40,7 @@ def bmatrix(rows: Sequence[Sequence[float]], digits: int = 4) -> str:
 def mat(rows: Sequence[Sequence[float]], digits: int = 4, name: str = "") -> str:
     """A matrix as display math on a line of its own: ``$$X = \\begin{bmatrix}…\\end{bmatrix}$$``
     (``name`` is LaTeX, e.g. ``"X"`` or ``"\\operatorname{rot180}(K)"``)."""
-    return "$$" + (f"{name} = " if name else "") + bmatrix(rows, digits) + "$$"
+    return "$$" + (f"{name} = " if name.strip() else "") + bmatrix(rows, digits) + "$$"
 
 
 def shape(dims: Sequence[int]) -> str:
