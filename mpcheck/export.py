@@ -67,7 +67,10 @@ TEX_PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \allowdisplaybreaks
 \emergencystretch=2em
 \pagestyle{plain}
-\newcommand{\problemhead}[3]{\par\medskip\noindent\textbf{#1.\ #2}\hfill{\scriptsize\ttfamily #3}\par\nopagebreak}
+% the title, then the id and seed flush right: on the same line if they fit, else on the next
+% (the TeXbook's trick for a signature at the end of a paragraph)
+\newcommand{\problemhead}[3]{\par\medskip\noindent{\raggedright\textbf{#1.\ #2}\unskip\nobreak\hfil
+  \penalty50\hskip2em\hbox{}\nobreak\hfil{\scriptsize\ttfamily #3}{\parfillskip=0pt\par}}\nopagebreak}
 """
 
 

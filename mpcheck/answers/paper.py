@@ -75,8 +75,8 @@ def paper_instructions(kind: AnswerKind) -> str:
 
         names = [f"${sp.latex(sp.Symbol(v))}$" for v in getattr(kind, "variables", ())]
         return f"Give a formula in {', '.join(names)}." if names else "Give a formula."
-    if name == "choice":
-        return "Select all that apply." if getattr(kind, "multiple", False) else "Select one option."
+    if name == "choice":  # several: the question says so itself
+        return "" if getattr(kind, "multiple", False) else "Select one option."
     if name == "boolean":
         return "True or false?"
     if name == "multi-part":

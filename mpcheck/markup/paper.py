@@ -126,15 +126,22 @@ def _latex_display(math: str) -> str:
     return "\\[\n" + body + "\n\\]"
 
 
+def _indent(pieces: list) -> int:
+    """The spaces an indented line (a choice option, a list item) starts with."""
+    if pieces and pieces[0][0] == "prose":
+        return len(pieces[0][1]) - len(pieces[0][1].lstrip(" "))
+    return 0
+
+
 def _latex_line(pieces: list) -> str:
     out = []
+    indent = _indent(pieces)
+    if indent:
+        # a paragraph of its own whose wrapped lines stay indented under the first
+        out.append(r"\noindent\hangindent=%gem\hangafter=1\hspace*{%gem}" % (0.5 * indent + 1.5, 0.5 * indent))
     for k, (kind, text) in enumerate(pieces):
         if kind == "prose":
-            if k == 0 and text[:1] == " ":
-                stripped = text.lstrip(" ")
-                out.append(r"\hspace*{%gem}" % (0.5 * (len(text) - len(stripped))))
-                text = stripped
-            out.append(latex_text(text))
+            out.append(latex_text(text[indent:] if k == 0 else text))
         else:
             out.append(_latex_inline(text))
     return "".join(out)
@@ -145,18 +152,21 @@ def render_latex(text: str) -> str:
     out = []
     for paragraph in _paragraphs(_lines(text)):
         parts: list[str] = []
-        previous_was_line = False
+        previous = None  # the line before, if the item before was a line
         for item in paragraph:
             if isinstance(item, tuple):
                 parts.append(("\n" if parts else "") + _latex_display(item[1]))
-                previous_was_line = False
+                previous = None
             else:
-                if previous_was_line:
-                    parts.append("\\newline\n")  # \newline: a following "[" is not read as an option
+                if previous is not None:
+                    if _indent(previous) or _indent(item):
+                        parts.append("\\par\\vspace{-\\parskip}\n")  # indented lines are paragraphs
+                    else:
+                        parts.append("\\newline\n")  # \newline: a following "[" is not read as an option
                 elif parts:
                     parts.append("\n")
                 parts.append(_latex_line(item))
-                previous_was_line = True
+                previous = item
         out.append("".join(parts))
     return "\n\n".join(out)
 
