@@ -57,8 +57,8 @@ def _answer_and_solution(problem: Problem) -> str:
 
 TEX_PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[utf8]{inputenc}
-\usepackage[T1]{fontenc}
-\usepackage{lmodern}
+% Latin Modern where installed (sharper text, T1 hyphenation); plain TeX Live has Computer Modern
+\IfFileExists{lmodern.sty}{\usepackage[T1]{fontenc}\usepackage{lmodern}}{}
 \usepackage{amsmath,amssymb}
 \usepackage[margin=2.2cm]{geometry}
 \setlength{\parindent}{0pt}

@@ -159,8 +159,8 @@ def latex_align(title: str, lines: list[Line], assumptions: list[str] = ()) -> s
 
 STANDALONE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[utf8]{inputenc}
-\usepackage[T1]{fontenc}
-\usepackage{lmodern}
+% Latin Modern where installed (sharper text, T1 hyphenation); plain TeX Live has Computer Modern
+\IfFileExists{lmodern.sty}{\usepackage[T1]{fontenc}\usepackage{lmodern}}{}
 \usepackage{amsmath,amssymb}
 \usepackage[margin=2.2cm]{geometry}
 \allowdisplaybreaks
