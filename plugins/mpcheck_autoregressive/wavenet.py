@@ -5,8 +5,10 @@ d(k − 1) steps further into the past than its input did. Stacking L such layer
 
     receptive field = 1 + (k − 1) · Σ_l d_l
 
-(the 1 is the present sample). With k = 2 and dilations 1, 2, 4, …, 2^(L−1) that is 2^L: the
-receptive field doubles with each layer, while the parameter count only grows linearly.
+(the 1 is the present sample): the span from the oldest sample an output can read to the present
+one. With k = 2 and dilations 1, 2, 4, …, 2^(L−1) that is 2^L and every sample in the span is read:
+the receptive field doubles with each layer, while the parameter count only grows linearly. Other
+dilations may leave gaps in the span (k = 2, dilations 1, 3 read offsets 0, 1, 3, 4, not 2).
 """
 
 from __future__ import annotations
@@ -19,11 +21,24 @@ from mpcheck_autoregressive import checks
 MAX_KERNEL = 64
 MAX_DILATION = 1 << 20
 MAX_LAYERS = 64
+MAX_LISTED_SPAN = 10_000  # beyond this the solution does not enumerate the offsets read
 
 
 def receptive_field(kernel_size: int, dilations: list[int]) -> int:
     # RF = 1 + (k − 1) Σ_l d_l
     return 1 + (kernel_size - 1) * sum(dilations)
+
+
+def offsets_read(kernel_size: int, dilations: list[int]) -> set[int]:
+    """How far back (0 = the present) the samples one output reads lie: one tap m·d per layer, summed."""
+    reach = {0}
+    for d in dilations:
+        reach = {r + m * d for r in reach for m in range(kernel_size)}
+    return reach
+
+
+def has_gaps(kernel_size: int, dilations: list[int]) -> bool:
+    return len(offsets_read(kernel_size, dilations)) < receptive_field(kernel_size, dilations)
 
 
 def _solve(p: dict) -> int:
@@ -40,8 +55,10 @@ def _sample(rng) -> dict:
         block = [2**i for i in range(sampling.ints(rng, 2, 4))]
         dilations = block * 2
     else:
-        dilations = sampling.ints(rng, 1, 4, depth)
-        dilations[0] = 1
+        while True:  # irregular dilations, but no gaps: every sample of the span is read
+            dilations = [1] + sampling.ints(rng, 1, 4, depth - 1)
+            if not has_gaps(k, dilations):
+                break
     return {"kernel_size": k, "dilations": dilations}
 
 
@@ -59,8 +76,8 @@ def _prompt(p: dict) -> str:
     k, dilations = p["kernel_size"], p["dilations"]
     return (f"A WaveNet-style stack has {len(dilations)} causal 1-D convolution layers, each with kernel size "
             f"$k = {k}$ and stride 1, with dilations ${_listing(dilations)}$ (from the input upwards).\n"
-            "How many consecutive input samples does one output sample depend on (the receptive field of "
-            "the stack)?")
+            "What is the receptive field of the stack: the number of input samples from the oldest one an "
+            "output sample can depend on up to the present one?")
 
 
 def _solution(p: dict) -> str:
@@ -71,6 +88,11 @@ def _solution(p: dict) -> str:
              "$d(k-1)$ samples further into the past.",
              f"Over the stack: ${reaches} = {(k - 1) * total}$ samples of the past.",
              f"Plus the present sample: $1 + (k-1) \\sum_l d_l = 1 + {k - 1} \\cdot {total} = {_solve(p)}$."]
+    if (k - 1) * total <= MAX_LISTED_SPAN and has_gaps(k, dilations):
+        skipped = receptive_field(k, dilations) - len(offsets_read(k, dilations))
+        many = skipped > 1
+        lines.append(f"With these dilations ${skipped}$ sample{'s' if many else ''} inside that span "
+                     f"{'are' if many else 'is'} never read (a gap); the receptive field is still the whole span.")
     if k == 2 and dilations == [2**i for i in range(len(dilations))]:
         lines.append(f"With $k = 2$ and doubling dilations this is $2^L = 2^{{{len(dilations)}}}$: each layer "
                      "doubles the receptive field.")
