@@ -8,6 +8,8 @@ tie the lower index wins, as ``torch.argmin`` does.
 
 from __future__ import annotations
 
+import itertools
+
 from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake
@@ -60,12 +62,10 @@ def _solve(p: dict) -> list[int]:
 
 def _sample(rng) -> dict:
     while True:
-        size, codebook = sampling.pick(rng, [3, 3, 4]), []
-        while len(codebook) < size:
-            e = sampling.ints(rng, -3, 3, 2)
-            if e not in codebook:
-                codebook.append(e)
-        z = [sampling.decimals(rng, -3, 3, 1, 2) for _ in range(sampling.pick(rng, [2, 3, 3, 4]))]
+        codebook = sampling.ints(rng, -3, 3, (sampling.pick(rng, [3, 3, 4]), 2))
+        if any(a == b for a, b in itertools.combinations(codebook, 2)):
+            continue  # two equal codebook vectors: every z near them would be a tie
+        z = sampling.decimals(rng, -3, 3, 1, (sampling.pick(rng, [2, 3, 3, 4]), 2))
         if not any(has_tie(v, codebook) for v in z) and len(set(assign({"z": z, "codebook": codebook}))) > 1:
             return {"z": z, "codebook": codebook}
 

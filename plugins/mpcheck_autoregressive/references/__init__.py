@@ -147,18 +147,18 @@ MULTI_HEAD_EXERCISE = Exercise(
 
 REFERENCES = [
     Reference("autoregressive", "made", "MADE: masks from unit degrees",
-              oracle="autograd Jacobian strictly triangular in the order", run=f"{_MADE}:check_made",
+              oracle="autograd Jacobian, strictly triangular", run=f"{_MADE}:check_made",
               source=_MADE, tags=("made", "masks"), exercise=MADE_EXERCISE),
     Reference("autoregressive", "masked-conv2d", "PixelCNN masked convolution (A/B, colour groups)",
               oracle="autograd receptive field", run=f"{_PIXEL}:check_masked_conv", source=_PIXEL,
               tags=("pixelcnn", "masks"), exercise=MASKED_CONV_EXERCISE),
     Reference("autoregressive", "wavenet", "WaveNet stack of dilated causal convolutions",
-              oracle="autograd receptive field; torch.nn.functional.conv1d", run=f"{_WAVENET}:check_wavenet",
+              oracle="autograd receptive field; F.conv1d", run=f"{_WAVENET}:check_wavenet",
               source=_WAVENET, tags=("wavenet", "receptive-field"), exercise=WAVENET_EXERCISE),
     Reference("autoregressive", "causal-attention", "Scaled dot-product attention, causal or not",
-              oracle="torch.nn.functional.scaled_dot_product_attention", run=f"{_ATTENTION}:check_attention",
+              oracle="F.scaled_dot_product_attention", run=f"{_ATTENTION}:check_attention",
               source=_ATTENTION, tags=("attention",), exercise=ATTENTION_EXERCISE),
     Reference("autoregressive", "multi-head-attention", "Multi-head self-attention",
-              oracle="torch.nn.MultiheadAttention (weights copied)", run=f"{_ATTENTION}:check_multi_head_attention",
+              oracle="nn.MultiheadAttention, weights copied", run=f"{_ATTENTION}:check_multi_head_attention",
               source=_ATTENTION, tags=("attention", "transformer"), exercise=MULTI_HEAD_EXERCISE),
 ]
