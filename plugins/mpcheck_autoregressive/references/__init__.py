@@ -112,6 +112,10 @@ ATTENTION_EXERCISE = Exercise(
                     "queries, $Q K^\\top$.", f"{_ATTENTION}:attention_keys_queries_swapped"),
         CodeMistake("mask-wrong-triangle", "Your mask hides the past: the causal mask hides $j > i$ "
                     "(torch.triu with diagonal 1), keeping the diagonal.", f"{_ATTENTION}:attention_mask_wrong_triangle"),
+        CodeMistake("mask-includes-diagonal", "Your mask also hides the diagonal (torch.triu with diagonal 0): "
+                    "query $i$ must see key $i$. The first query is left with no key at all, so its output is "
+                    "$0/0$, or with a finite fill an average over every key, the future included.",
+                    f"{_ATTENTION}:attention_mask_includes_diagonal"),
     ),
     hint="q @ k.transpose(-2, -1), scale, masked_fill with $-\\infty$ above the diagonal, softmax over the "
          "last dimension, then @ v.",

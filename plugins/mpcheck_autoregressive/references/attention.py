@@ -86,11 +86,15 @@ def attention_oracle(q, k, v, causal=False):
     return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
 
 
-def _attention_with(q, k, v, causal, *, scale, over_queries=False, hide_past=False):
+def _attention_with(q, k, v, causal, *, scale, over_queries=False, hidden="future"):
     scores = q @ k.transpose(-2, -1) * scale
     if causal:
         ones = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool, device=q.device)
-        scores = scores.masked_fill(ones.tril(-1) if hide_past else ones.triu(1), float("-inf"))
+        if hidden == "future and present":
+            # a finite fill, as many write it: the first query, left with no key, averages them all
+            scores = scores.masked_fill(ones.triu(0), -1e9)
+        else:
+            scores = scores.masked_fill(ones.tril(-1) if hidden == "past" else ones.triu(1), float("-inf"))
     return torch.softmax(scores, dim=-2 if over_queries else -1) @ v
 
 
@@ -116,7 +120,12 @@ def attention_keys_queries_swapped(q, k, v, causal=False):
 
 def attention_mask_wrong_triangle(q, k, v, causal=False):
     """The bug: the past hidden (j < i) instead of the future."""
-    return _attention_with(q, k, v, causal, scale=1 / math.sqrt(q.shape[-1]), hide_past=True)
+    return _attention_with(q, k, v, causal, scale=1 / math.sqrt(q.shape[-1]), hidden="past")
+
+
+def attention_mask_includes_diagonal(q, k, v, causal=False):
+    """The bug: triu(diagonal=0), so each query is hidden from its own key too."""
+    return _attention_with(q, k, v, causal, scale=1 / math.sqrt(q.shape[-1]), hidden="future and present")
 
 
 def multi_head_cases(generator: torch.Generator, device: str, dtype: torch.dtype) -> list[Case]:
