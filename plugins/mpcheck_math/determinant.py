@@ -22,39 +22,29 @@ MAX_SIZE = 4
 MAX_ENTRY = 100
 
 
-def det(m: list[list[Fraction]]) -> Fraction:
-    """Laplace expansion along the first row (exact; fine for the small sizes here)."""
+def det(m: list[list[int]]) -> int:
+    """Laplace expansion along the first row, in exact integers (fine for n ≤ 4)."""
     if len(m) == 1:
         return m[0][0]
-    return sum(((-1) ** j * m[0][j] * det([row[:j] + row[j + 1:] for row in m[1:]])
-                for j in range(len(m))), Fraction(0))
+    return sum((-1) ** j * m[0][j] * det([row[:j] + row[j + 1:] for row in m[1:]]) for j in range(len(m)))
 
 
-def solve_linear(a: list[list[Fraction]], b: list[Fraction]) -> list[Fraction]:
-    """x with A x = b by Gauss–Jordan elimination in exact arithmetic (A invertible)."""
-    n = len(a)
-    rows = [list(row) + [rhs] for row, rhs in zip(a, b)]
-    for col in range(n):
-        pivot = next(r for r in range(col, n) if rows[r][col] != 0)
-        rows[col], rows[pivot] = rows[pivot], rows[col]
-        rows[col] = [x / rows[col][col] for x in rows[col]]
-        for r in range(n):
-            if r != col and rows[r][col] != 0:
-                factor = rows[r][col]
-                rows[r] = [x - factor * y for x, y in zip(rows[r], rows[col])]
-    return [row[-1] for row in rows]
+def integers(p: dict) -> tuple[list[list[int]], list[int], list[int]]:
+    return [[int(x) for x in row] for row in p["A"]], [int(x) for x in p["u"]], [int(x) for x in p["v"]]
 
 
-def exact(p: dict) -> tuple[list[list[Fraction]], list[Fraction], list[Fraction]]:
-    A = [[Fraction(int(x)) for x in row] for row in p["A"]]
-    return A, [Fraction(int(x)) for x in p["u"]], [Fraction(int(x)) for x in p["v"]]
+def cramer_numerators(A: list[list[int]], u: list[int]) -> list[int]:
+    """det(A_i), A with column i replaced by u: Cramer's rule gives (A⁻¹u)_i = det(A_i) / det A."""
+    return [det([row[:i] + [ui] + row[i + 1:] for row, ui in zip(A, u)]) for i in range(len(A))]
 
 
 def pieces(p: dict) -> tuple[Fraction, list[Fraction], Fraction]:
-    """(det A, A⁻¹u, vᵀA⁻¹u)."""
-    A, u, v = exact(p)
-    w = solve_linear(A, u)  # w = A⁻¹ u
-    return det(A), w, sum(vi * wi for vi, wi in zip(v, w))
+    """(det A, w = A⁻¹u, vᵀA⁻¹u), exact."""
+    A, u, v = integers(p)
+    det_a = det(A)
+    numerators = cramer_numerators(A, u)
+    w = [Fraction(n, det_a) for n in numerators]
+    return Fraction(det_a), w, Fraction(sum(vi * n for vi, n in zip(v, numerators)), det_a)
 
 
 # det(A + u vᵀ) = (1 + vᵀ A⁻¹ u) det A
@@ -81,22 +71,21 @@ def _forgot_one(p: dict) -> int | str:
 
 
 def _used_a_not_inverse(p: dict) -> int | str:
-    A, u, v = exact(p)
+    A, u, v = integers(p)
     v_a_u = sum(v[i] * A[i][j] * u[j] for i in range(len(u)) for j in range(len(u)))
-    return _json((1 + v_a_u) * det(A))
+    return _json(Fraction((1 + v_a_u) * det(A)))
 
 
 def _sum_of_dets(p: dict) -> int | str:
     # det(A + B) = det A + det B is false; det(u vᵀ) = 0 for n ≥ 2, so this gives det A
-    A, _, _ = exact(p)
-    return _json(det(A))
+    return _json(Fraction(det(integers(p)[0])))
 
 
 def _sample(rng) -> dict:
     n = sampling.pick(rng, [2, 2, 3])
     while True:
         A = sampling.ints(rng, -3, 3, (n, n))
-        if det(exact({"A": A, "u": [0] * n, "v": [0] * n})[0]) == 0:
+        if det(A) == 0:
             continue
         u, v = sampling.ints(rng, -2, 2, n), sampling.ints(rng, -2, 2, n)
         if any(u) and any(v):
@@ -115,7 +104,7 @@ def _validate(p: dict) -> None:
         raise ParamsError("params: 'A' must hold integers (so the answer is an exact fraction)")
     if any(abs(x) > MAX_ENTRY for row in p["A"] for x in row) or any(abs(x) > MAX_ENTRY for x in p["u"] + p["v"]):
         raise ParamsError(f"params: entries must lie in [−{MAX_ENTRY}, {MAX_ENTRY}]")
-    if det(exact(p)[0]) == 0:
+    if det(integers(p)[0]) == 0:
         raise ParamsError("params: 'A' is singular, so the lemma's A⁻¹ does not exist")
 
 
