@@ -130,8 +130,8 @@ def _ray_validate(p: dict) -> None:
     for key in ("origin", "direction", "center"):
         P.vector(p, key, 3)
     P.real(p, "radius", 0, 1e4, strict_lo=True)
-    if all(x == 0 for x in p["direction"]):
-        raise ParamsError("params: 'direction' must not be the zero vector")
+    if math.sqrt(sum(x * x for x in p["direction"])) < 1e-6:
+        raise ParamsError("params: 'direction' must not be (nearly) the zero vector")
     if any(abs(x) > 1e4 for key in ("origin", "direction", "center") for x in p[key]):
         raise ParamsError("params: coordinates must lie in [−10000, 10000]")
     if ray_sphere(p) is None:
