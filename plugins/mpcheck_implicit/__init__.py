@@ -28,3 +28,11 @@ def register_derivations(register):
 
     for derivation in DERIVATIONS:
         register(derivation)
+
+
+@hookimpl
+def register_references(register):
+    from mpcheck_implicit.references import REFERENCES
+
+    for reference in REFERENCES:
+        register(reference)
