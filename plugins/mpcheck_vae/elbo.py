@@ -15,10 +15,8 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Real
 from mpcheck.errors import ParamsError
-from mpcheck.text import num
-from mpcheck_vae.gaussians import (
-    exact, exact_vec, kl_from_standard, kl_to_standard, means, paren, sigmas,
-)
+from mpcheck.text import exact, exact_vec, num, paren
+from mpcheck_vae.gaussians import kl_from_standard, kl_to_standard, means, sigmas
 
 LOG_2PI = math.log(2 * math.pi)
 DECODERS = ("bernoulli", "gaussian")

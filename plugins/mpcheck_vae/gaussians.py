@@ -15,14 +15,12 @@ from collections.abc import Callable, Sequence
 
 from mpcheck import params as P
 from mpcheck.errors import ParamsError
-from mpcheck.text import num
+from mpcheck.text import exact, num, paren
 
 Vec = Sequence[float]
 MAX_DIM = 16
 MAX_MEAN = 1e3
 SIGMA_RANGE = (1e-3, 1e3)
-#: digits that show a param exactly (sampled params are short decimals; typed ones are not rounded)
-EXACT = 15
 
 
 def square(s: float) -> float:
@@ -76,21 +74,6 @@ def sigmas(params: dict, key: str, length: int | None = None) -> list[float]:
 
 
 # --- text -------------------------------------------------------------------------------------
-
-def exact(x: float) -> str:
-    """A param as given (to 15 significant digits), for prompts."""
-    return num(x, EXACT)
-
-
-def exact_vec(values: Vec) -> str:
-    return "[" + ", ".join(exact(v) for v in values) + "]"
-
-
-def paren(x: float, digits: int = EXACT) -> str:
-    """A number as a factor or a subtrahend: negative ones in parentheses."""
-    text = num(x, digits)
-    return f"({text})" if text.startswith("-") else text
-
 
 def kl_formula() -> str:
     return (r"$$\mathrm{KL}(q \,\|\, p) = \sum_{j=1}^{d} \left[\log\frac{\sigma_{p,j}}{\sigma_{q,j}} + "

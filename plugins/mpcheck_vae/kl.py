@@ -12,9 +12,9 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Real
 from mpcheck.errors import ParamsError
-from mpcheck.text import num
+from mpcheck.text import exact_vec, num
 from mpcheck_ml.distributions import distribution, tenths
-from mpcheck_vae.gaussians import exact_vec, kl, kl_formula, kl_lines, means, sigmas
+from mpcheck_vae.gaussians import kl, kl_formula, kl_lines, means, sigmas
 
 KEYS = ("mu_q", "sigma_q", "mu_p", "sigma_p")
 #: the sampler keeps answers well away from 0, where a relative tolerance means little

@@ -18,8 +18,8 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
-from mpcheck_vae.gaussians import MAX_DIM, exact, exact_vec, paren
+from mpcheck.text import exact, exact_vec, num, paren, vec
+from mpcheck_vae.gaussians import MAX_DIM
 
 KEYS = ("mu", "log_var", "eps", "grad_z")
 KIND = Parts({"z": Vector(), "grad_mu": Vector(), "grad_log_var": Vector()})
