@@ -107,9 +107,11 @@ def _validate(p: dict, key: str) -> None:
 def _layer_text(p: dict, d: int) -> str:
     k = d // 2
     a_idx, b_idx = (range(1, k + 1), range(k + 1, d + 1)) if p["half"] == "first" else (range(k + 1, d + 1), range(1, k + 1))
-    sub = lambda idx: ", ".join(f"x_{{{i}}}" for i in idx)  # noqa: E731
-    return (f"An affine coupling layer on $\\mathbb{{R}}^{{{d}}}$ transforms the half $x_A = ({sub(a_idx)})$ and keeps "
-            f"$x_B = ({sub(b_idx)})$; its conditioner is linear, $s = W_s\\, x_B$ and $t = W_t\\, x_B$, with\n"
+    def sub(idx) -> str:
+        names = ", ".join(f"x_{{{i}}}" for i in idx)
+        return f"({names})" if k > 1 else names
+    return (f"An affine coupling layer on $\\mathbb{{R}}^{{{d}}}$ transforms the half $x_A = {sub(a_idx)}$ and keeps "
+            f"$x_B = {sub(b_idx)}$; its conditioner is linear, $s = W_s\\, x_B$ and $t = W_t\\, x_B$, with\n"
             f"$$W_s = {bmatrix(p['W_s'], 15)}, \\quad W_t = {bmatrix(p['W_t'], 15)}$$")
 
 

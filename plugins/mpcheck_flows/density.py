@@ -84,7 +84,7 @@ def _prompt(p: dict) -> str:
 def _solution(p: dict) -> str:
     z, d = preimage(p), det(p["A"])
     lines = ["Change of variables: $p_x(x) = p_z(f^{-1}(x)) \\left|\\det \\frac{\\partial f^{-1}}{\\partial x}\\right| "
-             "= \\frac{p_z(A^{-1}(x - b))}{|\\det A|}$."]
+             + ("= \\frac{p_z((x - b)/a)}{|a|}$." if len(z) == 1 else "= \\frac{p_z(A^{-1}(x - b))}{|\\det A|}$.")]
     if len(z) == 1:
         a, b, x = p["A"][0][0], p["b"][0], p["x"][0]
         lines += [f"$z = f^{{-1}}(x) = \\frac{{x - b}}{{a}} = \\frac{{{exact(x)} - {paren(b)}}}{{{exact(a)}}} = {num(z[0], 6)}$",
@@ -124,11 +124,11 @@ CHANGE_OF_VARIABLES = Generator(
     hints=lambda p: ["Find the $z$ that produced $x$: $z = f^{-1}(x)$.",
                      "An affine map stretches volume by $|\\det A|$ everywhere, so density is divided by it."],
     mistakes=(
-        Mistake("multiplied-by-jacobian", "You multiplied by $|\\det A|$: the density is divided by how much "
+        Mistake("multiplied-by-jacobian", "You multiplied by $|\\det A|$ ($|a|$ in one dimension): the density is divided by how much "
                 "$f$ stretches volume, $p_x(x) = p_z(z) / |\\det A|$ (the Jacobian of the inverse map).",
                 lambda p: density(p, jacobian="forward")),
         Mistake("forgot-jacobian", "You evaluated $p_z$ at $f^{-1}(x)$ but left out "
-                "$\\left|\\det \\frac{\\partial f^{-1}}{\\partial x}\\right| = 1/|\\det A|$.",
+                "$\\left|\\det \\frac{\\partial f^{-1}}{\\partial x}\\right| = 1/|\\det A|$ ($1/|a|$ in one dimension).",
                 lambda p: density(p, jacobian="none")),
         Mistake("did-not-invert", "You evaluated $p_z$ at $x$: it must be evaluated at the $z = f^{-1}(x)$ "
                 "that $f$ maps to $x$.", lambda p: density(p, at=p["x"])),

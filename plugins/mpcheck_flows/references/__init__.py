@@ -83,20 +83,20 @@ CONV1X1_EXERCISE = Exercise(
         CodeMistake("weight-transposed", "Your channels are mixed by $W^\\top$: output channel $o$ is "
                     "$\\sum_c W_{oc} x_c$.", f"{_CONV}:conv1x1_weight_transposed"),
     ),
-    hint="torch.tril(lower, -1) and torch.triu(upper, 1) keep the strict parts; a 1×1 convolution is a matrix "
+    hint="torch.tril(lower, -1) and torch.triu(upper, 1) keep the strict parts; a $1 \\times 1$ convolution is a matrix "
          "product over the channel axis at every pixel.",
 )
 
 REFERENCES = [
     Reference("flows", "affine-coupling", "Affine coupling layer: forward, inverse, log-determinant",
-              oracle="mask form + torch.linalg.slogdet of the autograd Jacobian; inverse round trip",
+              oracle="slogdet of the autograd Jacobian; round trip",
               run=f"{_COUPLING}:check_affine_coupling", source=_COUPLING, tags=("coupling",),
               exercise=COUPLING_EXERCISE),
     Reference("flows", "actnorm", "ActNorm with data-dependent initialisation",
-              oracle="diagonal 1×1 F.conv2d + torch.linalg.slogdet of its Jacobian",
+              oracle="1×1 F.conv2d; slogdet of its Jacobian",
               run=f"{_ACTNORM}:check_actnorm", source=_ACTNORM, tags=("actnorm",), exercise=ACTNORM_EXERCISE),
     Reference("flows", "invertible-conv1x1", "Invertible 1×1 convolution with an LU-decomposed weight",
-              oracle="F.conv2d with the assembled weight + torch.linalg.slogdet",
+              oracle="F.conv2d; torch.linalg.slogdet",
               run=f"{_CONV}:check_invertible_conv1x1", source=_CONV, tags=("conv1x1", "lu"),
               exercise=CONV1X1_EXERCISE),
 ]

@@ -41,8 +41,8 @@ def invertible_conv1x1(x: torch.Tensor, permutation: torch.Tensor, lower: torch.
     # every pixel's channel vector is a column: (C, N·H·W)
     columns = x.permute(1, 0, 2, 3).reshape(c, -1)
     if not reverse:
-        # y = W x = P L (U + diag s) x
-        out = permutation @ (unit_lower @ (upper_s @ columns))
+        # y = W x with W = P L (U + diag s), the same matrix at every pixel
+        out = (permutation @ unit_lower @ upper_s) @ columns
     else:
         # x = (U + diag s)⁻¹ L⁻¹ Pᵀ y: P is orthogonal, the other two are triangular solves
         solved = torch.linalg.solve_triangular(unit_lower, permutation.T @ columns, upper=False, unitriangular=True)

@@ -71,10 +71,10 @@ REPARAM_EXERCISE = Exercise(
 
 REFERENCES = [
     Reference("vae", "vae-loss", "The VAE loss: Bernoulli reconstruction + β·KL to N(0, I)",
-              oracle="torch.distributions (kl_divergence of Normals, Bernoulli log_prob)",
+              oracle="torch.distributions kl_divergence, log_prob",
               run=f"{_LOSS}:check_vae_loss", source=_LOSS, tags=("elbo", "kl"), exercise=VAE_LOSS_EXERCISE),
     Reference("vae", "reparam-gradient", "The reparameterised gradient of E[f(z)]",
-              oracle="autograd; closed form and the score-function estimate, within 4 standard errors",
+              oracle="closed form, score function (±4 s.e.); autograd",
               run=f"{_REPARAM}:check_reparameterized_gradient", source=_REPARAM,
               tags=("reparameterisation",), exercise=REPARAM_EXERCISE),
 ]
