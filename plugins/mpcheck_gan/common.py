@@ -104,13 +104,13 @@ def table(header: str, columns: Sequence[str], rows: Sequence[tuple[str, Sequenc
     return "$$\n\\begin{array}{" + spec + "}\\hline\n" + "\n".join(lines) + "\n\\end{array}\n$$"
 
 
-def outcome_table(rows: Sequence[tuple[str, Sequence[float]]], digits: int = 4) -> str:
+def outcome_table(rows: Sequence[tuple[str, Sequence[float]]], digits: int = 15) -> str:
     n = len(rows[0][1])
     return table("x", [str(i) for i in range(1, n + 1)], rows, digits)
 
 
 def signed(x: float, digits: int = 4) -> str:
-    """A term that follows an operator: "+ 0.3" or "- 0.3" (math minus in the markup)."""
+    """A term that follows an operator: "+ 0.3" or "- 0.3"."""
     return f"- {num(-x, digits)}" if x < 0 else f"+ {num(x, digits)}"
 
 

@@ -124,8 +124,8 @@ def _validate(p: dict) -> None:
 def _prompt(p: dict) -> str:
     return "\n".join([
         "FID compares two Gaussians fitted to Inception features. Take "
-        f"$\\mu_1 = {vec(p['mu1'])}$, $\\mu_2 = {vec(p['mu2'])}$ and",
-        f"$$\\Sigma_1 = {bmatrix(p['sigma1'])}, \\quad \\Sigma_2 = {bmatrix(p['sigma2'])}$$",
+        f"$\\mu_1 = {vec(p['mu1'], 15)}$, $\\mu_2 = {vec(p['mu2'], 15)}$ and",
+        f"$$\\Sigma_1 = {bmatrix(p['sigma1'], 15)}, \\quad \\Sigma_2 = {bmatrix(p['sigma2'], 15)}$$",
         r"Compute the Fréchet distance "
         r"$d^2 = \|\mu_1 - \mu_2\|^2 + \mathrm{Tr}\left(\Sigma_1 + \Sigma_2 - 2(\Sigma_1 \Sigma_2)^{1/2}\right)$.",
     ])

@@ -54,7 +54,7 @@ def _validate(p: dict) -> None:
 
 def _prompt(p: dict) -> str:
     return "\n".join([
-        f"The discriminator's logit on a generated sample $G(z)$ is $a = {num(p['logit'])}$, "
+        f"The discriminator's logit on a generated sample $G(z)$ is $a = {num(p['logit'], 15)}$, "
         r"so $D(G(z)) = \sigma(a)$.",
         r"The generator minimises either the saturating loss $L_{\text{sat}} = \log(1 - D(G(z)))$ "
         r"or the non-saturating loss $L_{\text{ns}} = -\log D(G(z))$.",

@@ -83,8 +83,8 @@ def _prompt(p: dict) -> str:
     return "\n".join([
         f"A content feature map with {len(rows)} channel{'s' if len(rows) > 1 else ''} of {len(rows[0])} "
         f"positions ({per}):",
-        f"$$c = {bmatrix(rows)}$$",
-        f"The style gives $\\gamma(s) = {vec(p['gamma'])}$ and $\\beta(s) = {vec(p['beta'])}$ (one per channel).",
+        f"$$c = {bmatrix(rows, 15)}$$",
+        f"The style gives $\\gamma(s) = {vec(p['gamma'], 15)}$ and $\\beta(s) = {vec(p['beta'], 15)}$ (one per channel).",
         r"Compute $\mathrm{AdaIN}(c, s) = \gamma(s) \odot \frac{c - \mu(c)}{\sigma(c)} + \beta(s)$, with $\mu$ and "
         r"$\sigma$ the mean and standard deviation of each channel over its positions (divide by $N$; no $\epsilon$).",
     ])

@@ -81,16 +81,16 @@ def _validate(p: dict) -> None:
 
 def _map_text(name: str, map_: list[float], var: str) -> str:
     weight, bias = map_
-    return f"${name}({var}) = {num(weight)}{var} {signed(bias)}$"
+    return f"${name}({var}) = {num(weight, 15)}{var} {signed(bias, 15)}$"
 
 
 def _prompt(p: dict) -> str:
     return "\n".join([
         "CycleGAN translates between domains $X$ and $Y$ with two generators, here scalar affine maps:",
         f"{_map_text('G', p['G'], 'x')} maps $X \\to Y$ and {_map_text('F', p['F'], 'y')} maps $Y \\to X$.",
-        f"A batch from $X$: $x = {vec(p['x'])}$; a batch from $Y$: $y = {vec(p['y'])}$.",
+        f"A batch from $X$: $x = {vec(p['x'], 15)}$; a batch from $Y$: $y = {vec(p['y'], 15)}$.",
         r"Compute the cycle-consistency term of the objective, $\lambda L_{\text{cyc}}$ with "
-        f"$\\lambda = {num(p['lam'])}$ and",
+        f"$\\lambda = {num(p['lam'], 15)}$ and",
         r"$$L_{\text{cyc}} = \mathbb{E}_x \|F(G(x)) - x\|_1 + \mathbb{E}_y \|G(F(y)) - y\|_1$$",
         "(each expectation the mean over its batch).",
     ])
