@@ -17,6 +17,7 @@ from mpcheck.text import num
 
 MAX_OUTCOMES = 32
 SUM_TOLERANCE = 1e-6
+MIN_PROBABILITY = 1e-300
 
 
 def kl(p: Sequence[float], q: Sequence[float], log=math.log) -> float | None:
@@ -39,6 +40,12 @@ def jsd(p: Sequence[float], q: Sequence[float], log=math.log) -> float:
     # JSD(p ‖ q) = ½ KL(p ‖ m) + ½ KL(q ‖ m): always finite, since m > 0 wherever p or q is
     m = mixture(p, q)
     return 0.5 * kl(p, m, log) + 0.5 * kl(q, m, log)
+
+
+def finite(value):
+    """A mistake's answer, or None where it overflows (a ratio by a probability near 0)."""
+    values = value if isinstance(value, list) else [value]
+    return value if value is not None and all(v is not None and math.isfinite(v) for v in values) else None
 
 
 def xlogy(x: float, y: float) -> float:
@@ -76,6 +83,9 @@ def probabilities(params: dict, key: str, length: int | None = None) -> list[flo
     values = P.vector(params, key, length, max_length=MAX_OUTCOMES)
     if any(v < 0 for v in values):
         raise ParamsError(f"params: {key!r} is a distribution, so its entries must be ≥ 0")
+    if any(0 < v < MIN_PROBABILITY for v in values):
+        raise ParamsError(f"params: {key!r} entries must be 0 or at least {MIN_PROBABILITY:g} "
+                          "(smaller ones underflow when halved)")
     if abs(sum(values) - 1) > SUM_TOLERANCE:
         raise ParamsError(f"params: {key!r} is a distribution, so it must sum to 1 "
                           f"(it sums to {sum(values):.10g})")

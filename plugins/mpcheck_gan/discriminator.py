@@ -16,6 +16,7 @@ from mpcheck.text import num, vec
 from mpcheck_gan.common import (
     distribution_pair,
     distribution_pair_params,
+    finite,
     jsd,
     kl,
     mixture,
@@ -95,7 +96,7 @@ OPTIMAL_DISCRIMINATOR = Generator(
                 lambda p: optimal_discriminator(p["p_model"], p["p_data"])),
         Mistake("density-ratio", r"You gave the ratio $p_d/p_m$; $D^*$ is a probability: "
                 r"$p_d/(p_d + p_m)$.",
-                lambda p: [d / m for d, m in zip(*_pair(p))] if all(p["p_model"]) else None),
+                lambda p: finite([d / m for d, m in zip(*_pair(p))]) if all(p["p_model"]) else None),
         Mistake("half-everywhere", r"$D^* = \frac{1}{2}$ holds only at the global optimum "
                 r"$p_m = p_d$; for this generator $D^*(x) = p_d(x)/(p_d(x) + p_m(x))$.",
                 lambda p: [0.5] * len(p["p_data"])),
@@ -108,18 +109,22 @@ OPTIMAL_DISCRIMINATOR = Generator(
 
 # --- ★ gan.optimal-value ---------------------------------------------------------------------
 
-def value_at(data: list[float], model: list[float], disc: list[float]) -> float | None:
-    # V(G, D) = Σ_x p_d(x) log D(x) + p_m(x) log(1 − D(x)); None where a log of 0 has weight
+def value_at(data: list[float], model: list[float], inverted: bool = False) -> float | None:
+    """V(G, D) = Σ_x p_d(x) log D(x) + p_m(x) log(1 − D(x)) at D = D* (or at the inverted
+    p_m/(p_d + p_m)); None where a log of 0 has weight. 1 − D* is written p_m/(p_d + p_m), so that
+    a tiny p_m keeps its digits."""
     total = 0.0
-    for d, m, y in zip(data, model, disc):
-        if (d > 0 and y <= 0) or (m > 0 and y >= 1):
+    for d, m in zip(data, model):
+        real, fake = (m, d) if inverted else (d, m)
+        if (d > 0 and real == 0) or (m > 0 and fake == 0):
             return None
-        total += xlogy(d, y) + xlogy(m, 1 - y)
+        # log D = log(real/(p_d + p_m)), log(1 − D) = log(fake/(p_d + p_m))
+        total += xlogy(d, real / (d + m)) + xlogy(m, fake / (d + m))
     return total
 
 
 def optimal_value(data: list[float], model: list[float]) -> float:
-    return value_at(data, model, optimal_discriminator(data, model))
+    return value_at(data, model)
 
 
 def _one_kl_term(p: dict) -> float:
@@ -183,7 +188,7 @@ OPTIMAL_VALUE = Generator(
                 r"you used only the one of $p_d$.", _one_kl_term),
         Mistake("d-star-inverted", r"You evaluated $V$ at $p_m/(p_d + p_m)$; the optimal "
                 r"discriminator is $D^* = p_d/(p_d + p_m)$.",
-                lambda p: value_at(*_pair(p), optimal_discriminator(p["p_model"], p["p_data"]))),
+                lambda p: value_at(*_pair(p), inverted=True)),
         Mistake("global-minimum", r"$-\log 4$ is the value only when $p_m = p_d$ (the global "
                 r"optimum of the generator); for this generator add $2\,\mathrm{JSD}(p_d \,\|\, p_m)$.",
                 lambda p: -math.log(4)),
@@ -275,7 +280,7 @@ JSD = Generator(
 
 def _symmetrised_kl(first: list[float], second: list[float]) -> float | None:
     forward, backward = kl(first, second), kl(second, first)
-    return None if forward is None or backward is None else 0.5 * (forward + backward)
+    return None if forward is None or backward is None else finite(0.5 * (forward + backward))
 
 
 GENERATORS = [OPTIMAL_DISCRIMINATOR, OPTIMAL_VALUE, JSD]

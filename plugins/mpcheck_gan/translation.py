@@ -64,8 +64,16 @@ def _sample(rng) -> dict:
         p = {"x": [sampling.decimals(rng, -2, 2, 1) for _ in range(sampling.pick(rng, [2, 3]))],
              "y": [sampling.decimals(rng, -2, 2, 1) for _ in range(sampling.pick(rng, [2, 3]))],
              "G": a_map(), "F": a_map(), "lam": sampling.pick(rng, [10.0, 10.0, 5.0, 2.0])}
-        if p["G"][1] and p["F"][1]:
+        if _separated(p):
             return p
+
+
+def _separated(p: dict) -> bool:
+    """The right loss and every mistake's differ by over 2 %: e.g. the maps' order only shows when
+    some |F(G(x)) − x| has another sign inside than |G(F(x)) − x| (redrawn here, where it is cheap)."""
+    values = [weighted_cycle_loss(p)] + [v for m in MISTAKES if (v := m.answer(p)) is not None]
+    scale = max(abs(v) for v in values)
+    return scale > 0 and all(abs(a - b) > 0.02 * scale for i, a in enumerate(values) for b in values[:i])
 
 
 def _validate(p: dict) -> None:
@@ -81,7 +89,9 @@ def _validate(p: dict) -> None:
 
 def _map_text(name: str, map_: list[float], var: str) -> str:
     weight, bias = map_
-    return f"${name}({var}) = {num(weight, 15)}{var} {signed(bias, 15)}$"
+    slope = {1.0: "", -1.0: "-"}.get(weight, num(weight, 15))
+    shift = f" {signed(bias, 15)}" if bias else ""
+    return f"${name}({var}) = {slope}{var}{shift}$" if weight else f"${name}({var}) = {num(bias, 15)}$"
 
 
 def _prompt(p: dict) -> str:
@@ -116,6 +126,21 @@ def _solution(p: dict) -> str:
     return "\n".join(lines)
 
 
+MISTAKES = (
+    Mistake("l2-not-l1", r"The cycle loss uses the $L_1$ distance $|F(G(x)) - x|$, not the squared one.",
+            lambda p: weighted_cycle_loss(p, distance=lambda d: d * d)),
+    Mistake("one-direction", r"Both cycles count: add $\mathbb{E}_y \|G(F(y)) - y\|_1$ to the forward one.",
+            lambda p: weighted_cycle_loss(p, both=False)),
+    Mistake("maps-in-wrong-order", r"A sample $x \in X$ goes through $G$ first: $F(G(x))$, not $G(F(x))$.",
+            lambda p: weighted_cycle_loss(p, reverse=True)),
+    Mistake("forgot-lambda", r"The term in the objective is $\lambda L_{\text{cyc}}$: multiply by $\lambda$.",
+            lambda p: weighted_cycle_loss(p, weight=False)),
+    Mistake("sum-not-mean", r"Each expectation is a mean over its batch, not a sum.",
+            lambda p: weighted_cycle_loss(p, reduce=sum) if len(p["x"]) > 1 or len(p["y"]) > 1 else None),
+    Mistake("translation-vs-input", r"The cycle compares the round trip $F(G(x))$ with $x$, not the "
+            r"translation $G(x)$ with $x$ (that would forbid any change of domain).", _identity_distance),
+)
+
 CYCLE_LOSS = Generator(
     id="gan.cycle-loss",
     title="CycleGAN's cycle-consistency loss",
@@ -127,20 +152,7 @@ CYCLE_LOSS = Generator(
     solution=_solution,
     hints=lambda p: [r"For each $x$ go there and back: $G$ first, then $F$; for each $y$: $F$ first, then $G$.",
                      r"Use absolute differences ($L_1$), average each batch, add the two means, multiply by $\lambda$."],
-    mistakes=(
-        Mistake("l2-not-l1", r"The cycle loss uses the $L_1$ distance $|F(G(x)) - x|$, not the squared one.",
-                lambda p: weighted_cycle_loss(p, distance=lambda d: d * d)),
-        Mistake("one-direction", r"Both cycles count: add $\mathbb{E}_y \|G(F(y)) - y\|_1$ to the forward one.",
-                lambda p: weighted_cycle_loss(p, both=False)),
-        Mistake("maps-in-wrong-order", r"A sample $x \in X$ goes through $G$ first: $F(G(x))$, not $G(F(x))$.",
-                lambda p: weighted_cycle_loss(p, reverse=True)),
-        Mistake("forgot-lambda", r"The term in the objective is $\lambda L_{\text{cyc}}$: multiply by $\lambda$.",
-                lambda p: weighted_cycle_loss(p, weight=False)),
-        Mistake("sum-not-mean", r"Each expectation is a mean over its batch, not a sum.",
-                lambda p: weighted_cycle_loss(p, reduce=sum) if len(p["x"]) > 1 or len(p["y"]) > 1 else None),
-        Mistake("translation-vs-input", r"The cycle compares the round trip $F(G(x))$ with $x$, not the "
-                r"translation $G(x)$ with $x$ (that would forbid any change of domain).", _identity_distance),
-    ),
+    mistakes=MISTAKES,
     tags=("gan", "cyclegan", "image-translation"),
 )
 
