@@ -58,8 +58,8 @@ def _prompt(p: dict) -> str:
         r"so $D(G(z)) = \sigma(a)$.",
         r"The generator minimises either the saturating loss $L_{\text{sat}} = \log(1 - D(G(z)))$ "
         r"or the non-saturating loss $L_{\text{ns}} = -\log D(G(z))$.",
-        r"Give $\partial L / \partial a$ for each: part saturating $= \partial L_{\text{sat}}/\partial a$, "
-        r"part non_saturating $= \partial L_{\text{ns}}/\partial a$.",
+        r"Give $\partial L_{\text{sat}}/\partial a$ as the part saturating and "
+        r"$\partial L_{\text{ns}}/\partial a$ as the part non_saturating.",
     ])
 
 
@@ -67,14 +67,19 @@ def _solution(p: dict) -> str:
     a = p["logit"]
     d = sigmoid(a)
     g = gradients(a)
-    weaker = "saturating" if abs(g["saturating"]) < abs(g["non_saturating"]) else "non-saturating"
+    if d < 0.5:
+        verdict = (f"Here $D < \\frac{{1}}{{2}}$: the discriminator rejects the fake, and the saturating loss "
+                   f"gives the weaker signal ($|{num(g['saturating'], 4)}| < |{num(g['non_saturating'], 4)}|$).")
+    else:
+        verdict = (r"Here $D > \frac{1}{2}$: the fake already fools the discriminator, so the saturating loss "
+                   r"still pushes harder; the case that matters is the opposite one.")
     return "\n".join([
         f"$D = \\sigma({num(a)}) = {num(d, 6)}$, and $\\sigma'(a) = \\sigma(a)(1 - \\sigma(a))$.",
         r"Saturating: $\frac{\partial}{\partial a} \log(1 - \sigma(a)) = \frac{-\sigma(a)(1 - \sigma(a))}"
         r"{1 - \sigma(a)} = -\sigma(a)$" + f" $= {num(g['saturating'], 6)}$",
         r"Non-saturating: $\frac{\partial}{\partial a} \left(-\log \sigma(a)\right) = "
         r"-\frac{\sigma(a)(1 - \sigma(a))}{\sigma(a)} = \sigma(a) - 1$" + f" $= {num(g['non_saturating'], 6)}$",
-        f"Here the {weaker} loss gives the weaker signal. When $D$ rejects the fake confidently "
+        verdict + " When $D$ rejects the fake confidently "
         r"($D \approx 0$, early in training) the saturating gradient $-D$ vanishes while the "
         r"non-saturating one stays near $-1$; this is why generators are trained to maximise "
         r"$\log D(G(z))$.",

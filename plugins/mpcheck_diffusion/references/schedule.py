@@ -81,8 +81,8 @@ def linear_schedule_shifted(beta_start, beta_end, T, dtype=torch.float64, device
 
 def check_linear_schedule(device: str) -> RefResult:
     cases = linear_schedule_cases(torch.Generator().manual_seed(0), device, torch.float64)
-    error = max(max_abs_error(list(linear_schedule(*c.args, **c.kwargs)), list(linear_schedule_oracle(*c.args, **c.kwargs)))
-                for c in cases)
+    error = max(max_abs_error(list(linear_schedule(*c.args, **c.kwargs)),
+                              list(linear_schedule_oracle(*c.args, **c.kwargs))) for c in cases)
     detail = "closed form in Python floats"
     if independent.available():
         sched = independent.scheduler(1000, 1e-4, 0.02)

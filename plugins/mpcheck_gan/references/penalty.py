@@ -105,8 +105,9 @@ def check_gradient_penalty(device: str) -> RefResult:
     n, d, h = 512, 64, 256
     real, fake = (torch.randn(n, d, generator=gen, dtype=torch.float64).to(device) for _ in range(2))
     eps = torch.rand(n, generator=gen, dtype=torch.float64).to(device)
-    w1, b1 = torch.randn(h, d, generator=gen, dtype=torch.float64).to(device), torch.zeros(h, dtype=torch.float64, device=device)
-    w2, b2 = torch.randn(h, generator=gen, dtype=torch.float64).to(device), torch.zeros((), dtype=torch.float64, device=device)
+    w1 = torch.randn(h, d, generator=gen, dtype=torch.float64).to(device)
+    w2 = torch.randn(h, generator=gen, dtype=torch.float64).to(device)
+    b1, b2 = torch.zeros(h, dtype=torch.float64, device=device), torch.zeros((), dtype=torch.float64, device=device)
     args = (real, fake, eps, w1, b1, w2, b2)
     return RefResult(max_abs_error=max(errors), tolerance=TOLERANCE, device=device,
                      ms=time_ms(lambda: gradient_penalty(*args), device),
