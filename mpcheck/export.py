@@ -66,11 +66,13 @@ TEX_PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \setcounter{MaxMatrixCols}{20}
 \allowdisplaybreaks
 \emergencystretch=2em
+% ragged right: worked solutions are lines of formulas, which justified text would stretch or overflow
+\AtBeginDocument{\raggedright}
 \pagestyle{plain}
 % the title, then the id and seed flush right: on the same line if they fit, else on the next
 % (the TeXbook's trick for a signature at the end of a paragraph)
 \newcommand{\problemhead}[3]{\par\medskip\noindent{\raggedright\textbf{#1.\ #2}\unskip\nobreak\hfil
-  \penalty50\hskip2em\hbox{}\nobreak\hfil{\scriptsize\ttfamily #3}{\parfillskip=0pt\par}}\nopagebreak}
+  \penalty50\hskip2em\hbox{}\nobreak\hfil{\scriptsize\ttfamily\mbox{#3}}{\parfillskip=0pt\par}}\nopagebreak}
 """
 
 

@@ -88,7 +88,8 @@ def _solution(p: dict) -> str:
         step = [length * math.cos(math.radians(phi)), length * math.sin(math.radians(phi))]
         total = [a + b for a, b in zip(total, step)]
         lines.append(f"Bone {i + 1}: $\\varphi_{{{i + 1}}} = {num(phi)}^\\circ$, it adds "
-                     f"${num(length)} \\cdot (\\cos({num(phi)}^\\circ), \\sin({num(phi)}^\\circ)) = {point(step, 6)}$, "
+                     f"${num(length)} \\cdot (\\cos({num(phi)}^\\circ), \\sin({num(phi)}^\\circ))$, that is "
+                     f"${point(step, 6)}$, "
                      f"reaching ${point(total, 6)}$.")
     lines.append(f"So the end effector is at ${point(end_effector(p), 6)}$ (the same as multiplying "
                  "$T_1 T_2 \\cdots T_n$ and reading off its translation column).")

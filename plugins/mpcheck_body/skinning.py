@@ -181,9 +181,10 @@ def _shape_validate(p: dict) -> None:
 
 
 def _shape_prompt(p: dict) -> str:
-    directions = ", ".join(f"S_{{{j + 1}}} = {point(d)}" for j, d in enumerate(p["directions"]))
+    # one formula per direction, so that a long list can break between them on paper
+    directions = ", ".join(f"$S_{{{j + 1}}} = {point(d)}$" for j, d in enumerate(p["directions"]))
     return ("A body model's shape space is a PCA of registered scans: $T = \\mu + \\sum_j \\beta_j S_j$.\n"
-            f"For one vertex the mean is $\\mu = {point(p['mean'])}$ and the shape directions are ${directions}$.\n"
+            f"For one vertex the mean is $\\mu = {point(p['mean'])}$ and the shape directions are {directions}.\n"
             f"Give the vertex for the shape coefficients $\\beta = ({', '.join(num(b) for b in p['betas'])})$.")
 
 

@@ -166,8 +166,11 @@ def _solution(p: dict) -> str:
     return "\n".join([
         f"Two edge vectors: $p_2 - p_1 = {_point(u)}$ and $p_3 - p_1 = {_point(v)}$.",
         "Their cross product is normal to the plane:",
-        f"$$n = (p_2 - p_1) \\times (p_3 - p_1) = ({_product(u[1], v[2], u[2], v[1])},\\; "
-        f"{_product(u[2], v[0], u[0], v[2])},\\; {_product(u[0], v[1], u[1], v[0])}) = {_point(n)}$$",
+        # one row per coordinate: the three products side by side would not fit a page
+        f"$$\\begin{{aligned}} n_1 &= {_product(u[1], v[2], u[2], v[1])} \\\\ "
+        f"n_2 &= {_product(u[2], v[0], u[0], v[2])} \\\\ n_3 &= {_product(u[0], v[1], u[1], v[0])} "
+        f"\\end{{aligned}}$$",
+        f"so $n = (p_2 - p_1) \\times (p_3 - p_1) = {_point(n)}$.",
         f"Every point $x$ of the plane has $n \\cdot x = n \\cdot p_1 = {num(d)}$.",
         f"So ${linear(n, ['x', 'y', 'z'])} = {num(d)}$"
         + (f", or divided by a common factor, ${linear(answer[:3], ['x', 'y', 'z'])} = {num(answer[3])}$"
