@@ -56,7 +56,7 @@ def check_markup(what: str, text: Any, where: str) -> None:
     terminal, LaTeX and Markdown."""
     from mpcheck.markup import TARGETS, lint, render
 
-    assert isinstance(text, str) and text.strip(), f"{where}: empty {what}: {text!r}"
+    assert isinstance(text, str) and text.strip(), f"{where}: the {what} is empty: {text!r}"
     issues = lint(text)
     assert not issues, f"{where}: the {what} is not clean markup: {'; '.join(issues)}\n{text}"
     for target in TARGETS:
@@ -82,7 +82,7 @@ def _check_texts(problem: Problem, where: str) -> None:
     check_markup("prompt", problem.prompt(), where)
     check_markup("solution", problem.solution(), where)
     for number, hint in enumerate(problem.hints(), 1):
-        check_markup(f"hint {number}", hint, where)
+        check_markup("hint", hint, f"{where}, hint {number}")
 
 
 def check_static_texts(generator: Generator) -> None:
