@@ -49,7 +49,7 @@ def rolling_accuracy(attempts: list[Attempt], window: int = 10) -> list[float]:
 
 def compute(attempts: list[Attempt], cards: list[CardRow], topics: dict[str, str],
             items_per_topic: dict[str, int], only: str | None = None,
-            now: datetime | None = None) -> dict[str, Any]:
+            now: datetime | None = None, exercises_per_topic: dict[str, int] | None = None) -> dict[str, Any]:
     """The ``stats --json`` document. ``topics`` maps registered topic names to titles; topics
     that only the store knows (a plugin since removed) are listed too."""
     now = now or utcnow()
@@ -58,12 +58,19 @@ def compute(attempts: list[Attempt], cards: list[CardRow], topics: dict[str, str
         names = [only]
         attempts = [a for a in attempts if a.topic == only]
         cards = [c for c in cards if c.topic == only]
+    # a passed exercise (mode "code") is not an answer: it counts apart, not in the accuracy
+    passed = {a.problem_id for a in attempts if a.mode == "code" and a.correct}
+    by_mode = dict(Counter(a.mode for a in attempts))
+    attempts = [a for a in attempts if a.mode != "code"]
     rows = [topic_stats(t, topics.get(t, ""), attempts, cards, items_per_topic.get(t, 0), now) for t in names]
+    for row in rows:
+        row["exercises_passed"] = sum(topic_of(p) == row["topic"] for p in passed)
+        row["exercises"] = (exercises_per_topic or {}).get(row["topic"], 0)
     right = sum(a.correct for a in attempts)
     return {"attempts": len(attempts), "correct": right,
             "accuracy": round(right / len(attempts), 4) if attempts else None,
             "due": sum(r["due"] for r in rows), "topics": rows, "days": daily_accuracy(attempts),
-            "by_mode": dict(Counter(a.mode for a in attempts))}
+            "by_mode": by_mode, "exercises_passed": len(passed)}
 
 
 def items_by_topic(generator_ids: list[str]) -> dict[str, int]:

@@ -8,7 +8,7 @@ from mpcheck.cli.app import app
 
 # Each module adds its commands to ``app``.
 from mpcheck.cli import browse, grading  # noqa: E402,F401
-from mpcheck.cli import quiz, ref, derive, study  # noqa: E402,F401
+from mpcheck.cli import quiz, ref, derive, study, exercise_cmd  # noqa: E402,F401
 
 
 def main() -> None:

@@ -75,6 +75,7 @@ def review(
         due = sum(1 for g in queue if g.id in cards)
         if not problems:
             out.print("Nothing to review. " + next_due_line(store, topic))
+            _suggest_exercise(out, store, topic)
             if json:
                 print_json({"asked": 0, "answered": 0, "correct": 0, "ended": "done", "questions": [],
                             "next": next_due_line(store, topic)})
@@ -85,10 +86,20 @@ def review(
         render_summary(out, result)
         line = next_due_line(store, topic)
         out.print(line)
+        _suggest_exercise(out, store, topic)
     finally:
         store.close()
     if json:
         print_json({"seed": seed, **result.to_json(), "next": line})
+
+
+def _suggest_exercise(out: "Console", store, topic: str | None) -> None:
+    """One line offering an exercise not passed yet (writing the code is review too)."""
+    from mpcheck.exercises.progress import suggestion
+
+    line = suggestion(store, list(lookup.registry().references.values()), topic)
+    if line:
+        out.print(line, markup=False)
 
 
 def render_stats(out: "Console", data: dict[str, Any]) -> None:
@@ -109,6 +120,9 @@ def render_stats(out: "Console", data: dict[str, Any]) -> None:
     if data["attempts"]:
         out.print(f"{data['attempts']} attempts, {data['correct']} right "
                   f"({100 * data['accuracy']:.0f}%).")
+    coded = [f"{row['topic']} {row['exercises_passed']}/{row['exercises']}" for row in data["topics"] if row.get("exercises")]
+    if coded:
+        out.print("Exercises passed (mpcheck exercises): " + ", ".join(coded) + ".")
 
 
 def accuracy_chart(data: dict[str, Any], attempts: list, width: int) -> str:
@@ -161,7 +175,9 @@ def stats(
     with open_store() as store:
         attempts, cards = store.attempts(topic), store.cards(topic)
     titles = {name: t.title for name, t in reg.topics.items()}
-    data = progress.compute(attempts, cards, titles, progress.items_by_topic(list(reg.generators)), only=topic)
+    exercises = progress.items_by_topic([r.key.replace("/", ".") for r in reg.references.values() if r.exercise])
+    data = progress.compute(attempts, cards, titles, progress.items_by_topic(list(reg.generators)), only=topic,
+                            exercises_per_topic=exercises)
     if json:
         print_json(data)
         return
