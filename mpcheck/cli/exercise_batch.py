@@ -16,15 +16,15 @@ from mpcheck.cli.output import fail, print_json_line
 from mpcheck.errors import UserError
 
 
-def _visible(path: Path) -> bool:
-    return not path.name.startswith((".", "__pycache__"))
+def _visible(name: str) -> bool:
+    return not name.startswith((".", "__pycache__"))
 
 
 def _student_files(folder: Path, explicit: str | None) -> list[Path]:
     from mpcheck.exercises.sandbox import read_source
     from mpcheck.exercises.skeleton import exercise_key
 
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and all(_visible(q) for q in p.relative_to(folder).parts))
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and all(map(_visible, p.relative_to(folder).parts)))
     if explicit:
         return [p for p in files if p.suffix == ".py"]
     return [p for p in files if exercise_key(read_source(p)[0] or "") is not None]
@@ -34,7 +34,7 @@ def targets(root: Path, explicit: str | None) -> list[tuple[Path, str | None]]:
     """(file, student folder or None) for everything to check, in name order; a student folder
     without an exercise file is listed itself, to get its line with the error."""
     found: list[tuple[Path, str | None]] = []
-    for entry in sorted(p for p in root.iterdir() if _visible(p)):
+    for entry in sorted(p for p in root.iterdir() if _visible(p.name)):
         if entry.is_dir():
             found += [(f, entry.name) for f in _student_files(entry, explicit)] or [(entry, entry.name)]
         elif entry.is_file():

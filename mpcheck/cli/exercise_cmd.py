@@ -108,10 +108,12 @@ def _which(path: Path, explicit: str | None):
 
     if explicit:
         return find(explicit)
-    text, _ = read_source(path)
-    key = exercise_key(text) if text is not None else None
+    text, problem = read_source(path)
+    if text is None:
+        raise UserError(problem)
+    key = exercise_key(text)
     if key is None:
-        raise UserError(f"{path} does not say which exercise it is: add a line "
+        raise UserError(f"does not say which exercise it is: add a line "
                         f"'{HEADER.format(key='TOPIC/NAME')}' at the top, or use --exercise TOPIC/NAME")
     return find(key)
 
@@ -180,7 +182,10 @@ def check(
         return
     if file is None:
         fail("give your FILE (or --batch DIR)")
-    reference = _which(file, exercise)
+    try:
+        reference = _which(file, exercise)
+    except UserError as exc:
+        raise UserError(f"{file}: {exc}") from None
     if solution:
         _show_solution(reference, yes)
         return
