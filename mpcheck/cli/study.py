@@ -183,7 +183,8 @@ def stats(
         return
     out = console()
     render_stats(out, data)
-    if not attempts:
+    answers = [a for a in attempts if a.mode != "code"]  # passed exercises are counted apart
+    if not answers:
         out.print("No attempts yet: start with [bold]mpcheck quiz TOPIC[/bold] or [bold]mpcheck review[/bold].")
     elif chart:
-        out.print(accuracy_chart(data, attempts, out.width), markup=False, highlight=False)
+        out.print(accuracy_chart(data, answers, out.width), markup=False, highlight=False)

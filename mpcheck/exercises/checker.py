@@ -166,10 +166,12 @@ def _kind_error(name: str, g: torch.Tensor, w: torch.Tensor, tensor: bool) -> st
     return ""
 
 
-def compare(got: Any, expected: Any, rtol: float) -> tuple[bool, float, float, str, str]:
+def compare(got: Any, expected: Any, rtol: float, same_nonfinite: bool = False) -> tuple[bool, float, float, str, str]:
     """(passed, max_abs_error, tolerance, where, error). Floating outputs pass when every entry is
     within rtol·max(1, max|expected|) (the scale of the output, so tiny entries are not held to a
-    relative bar they cannot meet); integer and boolean outputs must be equal."""
+    relative bar they cannot meet); integer and boolean outputs must be equal. With
+    ``same_nonfinite`` (matching a mistake's variant, which may overflow), a nan or inf in
+    ``expected`` is matched by the same in ``got``."""
     try:
         got_leaves = leaves(got)
     except TypeError as exc:
@@ -190,6 +192,12 @@ def compare(got: Any, expected: Any, rtol: float) -> tuple[bool, float, float, s
         if w.numel() == 0:
             continue
         g64, w64 = g.to("cpu", torch.float64), w.to("cpu", torch.float64)
+        if same_nonfinite and not torch.isfinite(w64).all():
+            finite = torch.isfinite(w64)
+            if not (torch.equal(finite, torch.isfinite(g64)) and torch.equal(g64[~finite].nan_to_num(),
+                                                                            w64[~finite].nan_to_num())):
+                return False, math.inf, 0.0, name, f"{name} is not finite where expected"
+            g64, w64 = g64.where(finite, 0.0), w64.where(finite, 0.0)
         if not torch.isfinite(g64).all():
             bad = int((~torch.isfinite(g64)).flatten().nonzero()[0])
             return False, math.inf, 0.0, name + _index_text(bad, w.shape), f"{name} is not finite there"
@@ -430,7 +438,7 @@ def recognise_mistake(prepared: Prepared, outputs: list[Any]) -> CodeMistake | N
                 wrong = _call(variant, case)
             except Exception:
                 break
-            if not compare(got, wrong, rtol)[0]:
+            if not compare(got, wrong, rtol, same_nonfinite=True)[0]:
                 break
             differs = differs or not compare(wrong, expected, rtol)[0]
         else:

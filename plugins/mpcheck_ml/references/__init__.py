@@ -143,6 +143,9 @@ SOFTMAX_CE_EXERCISE = Exercise(
         CodeMistake("forgot-onehot", "Subtract $1$ at the target class: "
                     "$\\operatorname{softmax}(z) - \\operatorname{onehot}(t)$.",
                     f"{_SOFTMAX}:softmax_ce_grad_without_onehot"),
+        CodeMistake("unstable-softmax", "$e^{z}$ overflows for large logits ($\\infty / \\infty$ gives nan): "
+                    "subtract each row's maximum first, which leaves the softmax unchanged.",
+                    f"{_SOFTMAX}:softmax_ce_grad_unstable"),
     ),
     hint="Compute log-softmax stably as $z - \\max z - \\log \\sum e^{z - \\max z}$, then exponentiate.",
 )

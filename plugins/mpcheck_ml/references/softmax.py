@@ -81,3 +81,10 @@ def softmax_ce_grad_flipped(z: Tensor, target: Tensor) -> Tensor:
 def softmax_ce_grad_without_onehot(z: Tensor, target: Tensor) -> Tensor:
     """The bug: softmax(Z)/N, the −1 at the target class forgotten."""
     return log_softmax(z).exp() / z.shape[0]
+
+
+def softmax_ce_grad_unstable(z: Tensor, target: Tensor) -> Tensor:
+    """The bug: e^z without the row's maximum subtracted, which overflows to inf/inf = nan."""
+    e = torch.exp(z)
+    one_hot = torch.zeros_like(z).scatter_(1, target[:, None], 1.0)
+    return (e / e.sum(dim=1, keepdim=True) - one_hot) / z.shape[0]
