@@ -14,7 +14,8 @@ from mpcheck import plugins
 from mpcheck.api import Case, CodeMistake, Exercise, Reference
 from mpcheck.entrypoints import load_object
 from mpcheck.exercises import replay
-from mpcheck.exercises.checker import ForbiddenCall, check_implementation, compare, forbidden_calls
+from mpcheck.exercises.checker import ForbiddenCall, check_implementation, forbidden_calls
+from mpcheck.exercises.outputs import compare
 from mpcheck.exercises.progress import item_id, passes, record_pass, suggestion
 from mpcheck.exercises.sandbox import Checked
 from mpcheck.exercises.skeleton import exercise_key, skeleton

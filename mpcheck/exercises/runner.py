@@ -137,6 +137,9 @@ def check(request: dict[str, Any], emit: Callable[..., None]) -> None:
         emit(cases=len(prepared.drawn), device=device, seed=prepared.seed,
              labels=[[dtype, case.label] for dtype, case in prepared.drawn])
         limit_memory(request["limits"], device)
+        # the student's helper modules beside the file come first, as when running it as a script;
+        # torch and mpcheck are imported by now, so a file named like one of theirs hides nothing
+        sys.path.insert(0, os.path.dirname(request["file"]))
         function = load_function(request["file"], exercise.function, tuple(exercise.forbidden), emit)
         if function is None:
             return
@@ -155,8 +158,8 @@ def check(request: dict[str, Any], emit: Callable[..., None]) -> None:
         emit(report=judge(prepared, outcomes).to_json())
 
 
-def main(request_path: str | None = None) -> None:
-    with open(request_path or sys.argv[1], encoding="utf-8") as file:
+def main(request_path: str) -> None:
+    with open(request_path, encoding="utf-8") as file:
         request = json.load(file)
     events = open(request["events"], "a", encoding="utf-8")
 
@@ -165,8 +168,7 @@ def main(request_path: str | None = None) -> None:
         events.flush()
 
     limit_process(request["limits"])
-    folder = os.path.dirname(request["file"])
-    sys.path[:0] = [folder]  # the student's own helper modules, beside the file
+    # what the parent could import (plugins on a path of its own), after everything of ours
     sys.path += [p for p in request["sys_path"] if p not in sys.path]
     try:
         check(request, emit)
@@ -177,6 +179,3 @@ def main(request_path: str | None = None) -> None:
     finally:
         events.close()
 
-
-if __name__ == "__main__":
-    main()

@@ -30,6 +30,9 @@ from mpcheck.api import Reference
 
 SHOWN_LINES = 20
 SHOWN_CHARS = 2000
+#: the folder mpcheck is imported from: the child finds it there even when it is not installed
+MPCHECK_ROOT = str(Path(__file__).resolve().parents[2])
+BOOTSTRAP = "import sys; sys.path.append(sys.argv[2]); from mpcheck.exercises.runner import main; main(sys.argv[1])"
 
 
 @dataclass(frozen=True)
@@ -186,10 +189,10 @@ def run_file(path: Path, reference: Reference, device: str = "auto", seed: int |
                    "sys_path": [p for p in sys.path if p]}
         (base / "request.json").write_text(json.dumps(request), encoding="utf-8")
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join(request["sys_path"])}
+               "MKL_NUM_THREADS": "1"}
         with open(base / "stdout.txt", "wb") as out, open(base / "stderr.txt", "wb") as err:
             child = subprocess.Popen(
-                [sys.executable, "-c", "from mpcheck.exercises.runner import main; main()", str(base / "request.json")],
+                [sys.executable, "-c", BOOTSTRAP, str(base / "request.json"), MPCHECK_ROOT],
                 cwd=base / "work", stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, start_new_session=True)
             timed_out = False
             try:

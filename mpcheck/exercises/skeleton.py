@@ -144,8 +144,9 @@ def skeleton(reference: Reference, filename: str) -> str:
     bound = {words[-1] if "as" in words else words[1].split(".")[0] for words in code if words and words[0] == "import"}
     wanted = _annotation_names(node) - set(dir(builtins)) - bound
     extra = [line for line in _definitions(tree, wanted) if line not in imports]
-    imports = [*(line for line in extra if line.startswith(("import ", "from "))), *imports,
-               *(line for line in extra if not line.startswith(("import ", "from ")))]
+    is_import = [line.startswith(("import ", "from ")) for line in extra]
+    imports = [*(line for line, i in zip(extra, is_import) if i), *imports]
+    aliases = [line for line, i in zip(extra, is_import) if not i]
     header = [HEADER.format(key=reference.key),
               f"# {reference.title}. Write {exercise.function} below, then check it:",
               f"#     mpcheck exercise check {filename}",
@@ -155,4 +156,4 @@ def skeleton(reference: Reference, filename: str) -> str:
                                 WIDTH - 2, initial_indent="# ", subsequent_indent="#     ")
     definition = _def_line(exercise.function, node) + "\n" + docstring(exercise.doc) + "\n    raise NotImplementedError"
     return ("\n".join(header) + "\n\nfrom __future__ import annotations\n\n" + "\n".join(imports)
-            + "\n\n\n" + definition + "\n")
+            + "".join("\n\n" + line for line in aliases) + "\n\n\n" + definition + "\n")
