@@ -43,7 +43,7 @@ def targets(root: Path, explicit: str | None) -> list[tuple[Path, str | None]]:
 
 
 def _record(file: Path, student: str | None, root: Path, explicit: str | None, device: str, seed: int | None,
-            limits: Any) -> dict[str, Any]:
+            limits: Any, forker: Any) -> dict[str, Any]:
     from mpcheck.cli.exercise_cmd import _which
     from mpcheck.exercises.sandbox import Checked, run_file
 
@@ -52,7 +52,7 @@ def _record(file: Path, student: str | None, root: Path, explicit: str | None, d
         if file.is_dir():
             raise UserError("no exercise file in this folder (none has a '# mpcheck exercise:' line)")
         reference = _which(file, explicit)
-        record = run_file(file, reference, device, seed, limits).to_json()
+        record = run_file(file, reference, device, seed, limits, forker).to_json()
     except UserError as exc:
         record = Checked(shown, None, error=str(exc)).to_json()
     except Exception as exc:  # never let one file stop the batch
@@ -61,15 +61,27 @@ def _record(file: Path, student: str | None, root: Path, explicit: str | None, d
     return {"student": student, **record} if student is not None else record
 
 
+def _cpu_only(device: str) -> bool:
+    """Forks share the server's torch, which must not have touched CUDA: on a machine that may
+    use a GPU (an NVIDIA driver is loaded) each file gets a fresh child instead."""
+    return device == "cpu" or (device == "auto" and not Path("/dev/nvidiactl").exists())
+
+
 def run_batch(root: Path, explicit: str | None, device: str, seed: int | None, limits: Any, jobs: int) -> None:
     if not root.is_dir():
         fail(f"--batch {root}: not a folder")
     from mpcheck.exercises import exercises, find
+    from mpcheck.exercises.sandbox import Forker
 
     exercises()  # load the plugins once, before the threads look exercises up
     if explicit:
         find(explicit)  # an unknown exercise is a usage error, not 200 failed files
     items = targets(root, explicit)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for record in pool.map(lambda item: _record(*item, root, explicit, device, seed, limits), items):
-            print_json_line(record)
+    forker = Forker() if _cpu_only(device) and items else None
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for record in pool.map(lambda item: _record(*item, root, explicit, device, seed, limits, forker), items):
+                print_json_line(record)
+    finally:
+        if forker is not None:
+            forker.close()

@@ -7,6 +7,8 @@ object per line, to the events file: ``{"cases": n}``, ``{"running": i}`` before
 …}`` after each case, then ``{"report": …}``; or ``{"error": …}`` when the file cannot run. The
 student's own output goes to the stdout and stderr the parent gave it.
 
+For a batch, ``serve`` imports torch once and forks a worker per file, which then does the same.
+
 The limits guard against mistakes (an endless loop, a huge tensor), not against malice: the code
 runs as the user, with the user's files and network.
 """
@@ -158,9 +160,8 @@ def check(request: dict[str, Any], emit: Callable[..., None]) -> None:
         emit(report=judge(prepared, outcomes).to_json())
 
 
-def main(request_path: str) -> None:
-    with open(request_path, encoding="utf-8") as file:
-        request = json.load(file)
+def run_request(request: dict[str, Any]) -> None:
+    """Everything the child does for one file, its events written to ``request["events"]``."""
     events = open(request["events"], "a", encoding="utf-8")
 
     def emit(**record: Any) -> None:
@@ -179,3 +180,71 @@ def main(request_path: str) -> None:
     finally:
         events.close()
 
+
+def main(request_path: str) -> None:
+    """One file: the child ``mpcheck.exercises.sandbox`` starts for it."""
+    with open(request_path, encoding="utf-8") as file:
+        run_request(json.load(file))
+
+
+# --- batches: import torch once, then fork a worker per file ---------------------------------
+
+def _worker(job: dict[str, Any]) -> None:
+    """In the fork: a session of its own (the parent kills its group at the time limit), the scratch
+    folder, the job's files as stdin/stdout/stderr, then the same run as a spawned child's."""
+    try:
+        os.setsid()
+        os.chdir(job["work"])
+        for fd, path, mode in ((0, os.devnull, os.O_RDONLY), (1, job["stdout"], os.O_WRONLY | os.O_CREAT),
+                               (2, job["stderr"], os.O_WRONLY | os.O_CREAT)):
+            opened = os.open(path, mode, 0o600)
+            os.dup2(opened, fd)
+            os.close(opened)
+        run_request(job)
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+        os._exit(0)
+
+
+def serve() -> None:
+    """The batch server: reads one JSON job per line on stdin, forks a worker for each, and
+    writes ``{"started": id, "pid": …}`` and ``{"exited": id, "status": …}`` lines on stdout.
+    Single-threaded (forking a threaded process is unsafe); torch is imported but never used
+    here, so no thread pool and no CUDA context is inherited."""
+    import select
+
+    import torch  # noqa: F401 (imported once, for every worker)
+
+    import mpcheck.exercises.checker  # noqa: F401
+
+    def say(**record: Any) -> None:
+        sys.stdout.write(json.dumps(record) + "\n")
+        sys.stdout.flush()
+
+    running: dict[int, Any] = {}
+    pending, open_input = b"", True
+    say(ready=True)
+    while open_input or running:
+        if open_input and select.select([0], [], [], 0.02)[0]:
+            chunk = os.read(0, 65536)
+            open_input = bool(chunk)
+            pending += chunk
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                job = json.loads(line)
+                pid = os.fork()
+                if pid == 0:
+                    _worker(job)
+                running[pid] = job["id"]
+                say(started=job["id"], pid=pid)
+        elif not open_input:
+            select.select([], [], [], 0.02)
+        while running:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            say(exited=running.pop(pid), status=os.waitstatus_to_exitcode(status))
