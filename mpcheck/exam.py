@@ -1,25 +1,37 @@
 """Mock exams: a mixed, timed paper; grades and solutions only once it is handed in.
 
-The clock is checked before each question (time left is shown with it) and after each answer
-(an answer given after the deadline is not graded). No threads: with piped stdin the paper simply
-ends at the first answer that arrives late. Handing in (time up, ``quit``, end of input, Ctrl-C)
-leaves every question not yet answered blank, scoring 0; every question of the paper is recorded.
+Every prompt shows the time left, and a warning is printed once when ``WARN_BEFORE_S`` remain
+(on papers longer than that). The clock is checked before each question and after each answer:
+an answer given after the deadline is not graded. No threads: with piped stdin the paper simply
+ends at the first answer that arrives late.
+
+``skip`` puts a question at the end of the paper: it is asked again once the others have been,
+as long as time remains. An empty line leaves a question blank for good. An answer that cannot
+be read is explained and asked again (it is not graded, as in the quiz).
+
+Handing in (time up, ``quit``, end of input, Ctrl-C) leaves every question not yet answered
+blank, scoring 0; every question of the paper is recorded, and the report lists them in the
+order of the paper.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 from mpcheck.api import Generator
 from mpcheck.problem import Problem
 from mpcheck.session import LineReader, Outcome, ask, ask_or_stop
 
 MINUTES_PER_QUESTION = 3.0
+#: the warning comes when this much time is left
+WARN_BEFORE_S = 5 * 60
 
 
 def build_paper(pool: list[Generator], n: int, seed: int) -> list[Problem]:
@@ -70,35 +82,71 @@ class ExamResult:
                 "questions": [{**o.to_json(), "solution": o.problem.solution()} for o in self.outcomes]}
 
 
+class ExamTimer:
+    """The paper's clock, as the prompts see it: the time left, one warning when little is left,
+    and whether the deadline has passed."""
+
+    def __init__(self, console: Console, minutes: float, clock: Callable[[], float] = time.monotonic):
+        self.console, self.clock = console, clock
+        self.start = clock()
+        self.deadline = self.start + minutes * 60
+        self.warned = minutes * 60 <= WARN_BEFORE_S  # a short paper starts with little time: no alarm
+
+    def left(self) -> float:
+        return self.deadline - self.clock()
+
+    def late(self) -> bool:
+        return self.left() < 0
+
+    def note(self) -> str:
+        left = self.left()
+        if not self.warned and left <= WARN_BEFORE_S:
+            self.warned = True
+            self.console.print(Text(f"⚠ {clock_text(left)} left: {round(WARN_BEFORE_S / 60)} minutes "
+                                    "to go. Skipped questions come back only while time remains.",
+                                    style="bold yellow"))
+        return f"{clock_text(left)} left"
+
+
 def run_exam(problems: list[Problem], reader: LineReader, console: Console, minutes: float, seed: int,
              record: Callable[[Outcome], None] | None = None,
              clock: Callable[[], float] = time.monotonic) -> ExamResult:
     """Sit the paper. ``record`` gets every outcome (blanks too) as soon as it is final."""
-    start = clock()
-    deadline = start + minutes * 60
-    outcomes: list[Outcome] = []
+    timer = ExamTimer(console, minutes, clock)
+    final: dict[int, Outcome] = {}
+    waiting = deque(range(len(problems)))  # paper positions still to ask, skipped ones at the end
+    skipped: set[int] = set()
     ended = "done"
 
-    def keep(outcome: Outcome) -> None:
-        outcomes.append(outcome)
+    def keep(position: int, outcome: Outcome) -> None:
+        final[position] = outcome
         if record is not None:
             record(outcome)
 
-    for number, problem in enumerate(problems, 1):
-        left = deadline - clock()
-        if left <= 0:
+    while waiting:
+        if timer.late():
             ended = "time"
             break
-        header = f"Question {number}/{len(problems)} · {clock_text(left)} left"
-        outcome = ask_or_stop(console, ask, problem, reader, console, header, exam=True,
-                              deadline=deadline, clock=clock)
+        position = waiting.popleft()
+        header = f"Question {position + 1}/{len(problems)}" + (" (skipped before)" if position in skipped else "")
+        outcome = ask_or_stop(console, ask, problems[position], reader, console, header, exam=True,
+                              timer=timer, clock=clock)
         if isinstance(outcome, str):
             ended = outcome
             break
-        keep(outcome)
-        if outcome.status == "late":
+        if outcome.status == "skipped":
+            skipped.add(position)
+            waiting.append(position)
+            console.print("Skipped: it comes back at the end." if len(waiting) > 1 else
+                          "It is the last question left: answer it, leave it blank (empty line) "
+                          "or type quit to hand in.", style="dim")
+            continue
+        keep(position, outcome)
+        if outcome.status == "late" or timer.late():
             ended = "time"
             break
-    for problem in problems[len(outcomes):]:
-        keep(Outcome(problem, "blank"))
-    return ExamResult(outcomes, ended, minutes, clock() - start, seed)
+    for position, problem in enumerate(problems):
+        if position not in final:
+            keep(position, Outcome(problem, "blank"))
+    outcomes = [final[position] for position in range(len(problems))]
+    return ExamResult(outcomes, ended, minutes, clock() - timer.start, seed)

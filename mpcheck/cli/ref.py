@@ -15,7 +15,7 @@ from mpcheck.errors import UserError
 def _selected(topic: str | None, name: str | None) -> list:
     refs = list(lookup.registry().references.values())
     if topic is not None:
-        lookup.topic(topic)
+        topic = lookup.topic(topic)
         refs = [r for r in refs if r.topic == topic]
     if name is not None:
         names = [r.name for r in refs]
@@ -32,12 +32,21 @@ def _require_torch() -> None:
         raise UserError("reference implementations need PyTorch: pip install 'mpcheck[torch]'")
 
 
+def _module_source(module_name: str) -> str:
+    """The code of a module, read from its file without importing it: reference modules import
+    torch at their top, and reading them must not need PyTorch."""
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        raise UserError(f"cannot find the source of {module_name}")
+    with open(spec.origin, encoding="utf-8") as source:
+        return source.read()
+
+
 def _show_source(refs: list) -> None:
-    import inspect
-
     from rich.syntax import Syntax
-
-    from mpcheck.entrypoints import load_object
 
     out = console()
     shown: set[str] = set()
@@ -46,7 +55,7 @@ def _show_source(refs: list) -> None:
         if module_name in shown:
             continue
         shown.add(module_name)
-        code = inspect.getsource(load_object(module_name))
+        code = _module_source(module_name)
         from rich.markup import escape
 
         if not out.is_terminal:  # piped or redirected: the code itself, never cropped
@@ -62,7 +71,7 @@ def ref(
     name: Annotated[Optional[str], typer.Argument(help="Only this implementation, e.g. conv2d.")] = None,
     device: Annotated[str, typer.Option("--device", help="auto (CUDA when present), cpu or cuda. "
                                         "Default: $MPCHECK_DEVICE, else auto.")] = "",
-    source: Annotated[bool, typer.Option("--source", help="Print the annotated source instead of running.")] = False,
+    source: Annotated[bool, typer.Option("--source", help="Print the annotated source instead of running (no PyTorch needed).")] = False,
     json: Annotated[bool, typer.Option("--json", help="Print JSON, one object per implementation.")] = False,
 ) -> None:
     """Run the reference implementations against their oracles (PyTorch built-ins, autograd,
@@ -76,10 +85,10 @@ def ref(
       mpcheck ref --device cuda --json
     """
     refs = _selected(topic, name)
-    _require_torch()
-    if source:
+    if source:  # reading the code needs no PyTorch
         _show_source(refs)
         return
+    _require_torch()
     from mpcheck.entrypoints import load_object
     from mpcheck.reference import resolve_device
 
