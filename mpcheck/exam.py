@@ -102,9 +102,8 @@ class ExamTimer:
         left = self.left()
         if not self.warned and left <= WARN_BEFORE_S:
             self.warned = True
-            self.console.print(Text(f"⚠ {clock_text(left)} left: {round(WARN_BEFORE_S / 60)} minutes "
-                                    "to go. Skipped questions come back only while time remains.",
-                                    style="bold yellow"))
+            self.console.print(Text(f"⚠ Only {clock_text(left)} left. "
+                                    "Skipped questions come back only while time remains.", style="bold yellow"))
         return f"{clock_text(left)} left"
 
 

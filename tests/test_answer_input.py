@@ -21,7 +21,7 @@ from mpcheck.cli.lookup import registry
 from mpcheck.problem import Problem
 from mpcheck.session import LineReader, run_practice
 from mpcheck.store import Store
-from test_quiz import answer_lines, stored
+from test_quiz import answer_lines
 
 LSTM = "rnn.lstm-step"
 UNPOOL = "cnn.unpooling"
@@ -239,3 +239,13 @@ def test_sigint_on_a_pipe_exits_130_and_keeps_every_answer(tmp_path, command):
         assert [(a.seed, a.correct) for a in attempts] == [(first.seed, True)]
     else:  # the paper is handed in: every question recorded, the rest blank
         assert [a.correct for a in attempts] == [True, False, False] and "Exam report" in out
+
+
+def test_ctrl_c_in_derive_practice_exits_130():
+    term = Terminal("derive", "softmax-gradient", "--practice")
+    try:
+        term.expect("= ?")
+        term.send("\x03")
+        assert term.wait() == 130 and "Traceback" not in term.screen
+    finally:
+        term.close()

@@ -100,7 +100,7 @@ def test_a_warning_comes_once_when_five_minutes_remain():
     text = out.getvalue()
     assert text.count("⚠") == 1
     warning = text.index("⚠")
-    assert "5:00 left" in text[warning:warning + 40]  # at the prompt where 5 minutes remain
+    assert text[warning:].startswith("⚠ Only 5:00 left.")  # at the prompt where 5 minutes remain
     assert "7:30 left" in text[:warning] and "2:30 left" in text[warning:]
     short = io.StringIO()
     console = Console(file=short, width=100)
@@ -196,3 +196,14 @@ def test_a_tiny_time_limit_submits_through_a_real_pipe(tmp_path):
 def test_clock_text():
     assert clock_text(0) == "0:00" and clock_text(65.9) == "1:05" and clock_text(3725) == "1:02:05"
     assert clock_text(-3) == "0:00"
+
+
+def test_the_report_shows_a_multi_part_answer_one_part_per_line():
+    from test_quiz import answer_lines
+
+    paper = build_paper([registry().generators["rnn.lstm-step"]], 1, 2)
+    h, _ = answer_lines(paper[0])
+    result = CliRunner().invoke(app, ["exam", "rnn.lstm-step", "-n", "1", "--seed", "2", "--no-record"],
+                                 input=f"{h}\n[9, 9]\n")
+    assert f"h: {h[:12]}" in result.output and '{"h"' not in result.output
+

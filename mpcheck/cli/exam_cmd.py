@@ -1,5 +1,6 @@
 """exam: a timed mock exam over several topics, graded with solutions once handed in."""
 
+import json as jsonlib
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -65,6 +66,12 @@ def render_report(out: "Console", result) -> None:
 def _shown_answer(o) -> str:
     if o.status in ("blank", "skipped"):
         return "(blank)"
+    try:  # a multi-part answer is kept as a JSON object of part texts: show it one part per line
+        parts = jsonlib.loads(o.answer or "")
+    except ValueError:
+        parts = None
+    if isinstance(parts, dict):
+        return "\n".join(f"{name}: {text}" for name, text in parts.items())
     return o.answer or ""
 
 
