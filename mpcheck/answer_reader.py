@@ -64,6 +64,7 @@ class LineReader:
         self.stream = stream if stream is not None else sys.stdin
         self.interactive = _isatty(self.stream)
         self.line_editing = False
+        self.waiting = ""  # the prompt on screen while input() waits for a line, else ""
         if self.interactive and self.console.file is sys.stdout and _isatty(sys.stdout):
             try:  # arrow keys and history at the prompts: a long matrix can be corrected in place
                 import readline  # noqa: F401
@@ -79,7 +80,11 @@ class LineReader:
             # codes are marked (\x01 … \x02) as taking no room on screen
             with self.console.capture() as capture:
                 self.console.print(Text(prompt, style="bold cyan"), end="")
-            return input(ESCAPE.sub("\x01\\g<0>\x02", capture.get()))
+            self.waiting = capture.get()
+            try:
+                return input(ESCAPE.sub("\x01\\g<0>\x02", self.waiting))
+            finally:
+                self.waiting = ""
         if self.interactive:
             return self.console.input(Text(prompt, style="bold cyan"))
         self.console.print(Text(prompt, style="bold cyan"), end="")
@@ -90,6 +95,18 @@ class LineReader:
         line = line.rstrip("\r\n")
         self.console.print(line, markup=False, highlight=False)
         return line
+
+
+    def interject(self, message: Text) -> None:
+        """Show ``message`` while a line is being typed (from a signal handler), then draw the
+        prompt again with what was typed so far, and let the student go on typing."""
+        import readline
+
+        prompt = self.waiting
+        sys.stdout.write("\n")
+        self.console.print(message)
+        sys.stdout.write(prompt + readline.get_line_buffer())
+        sys.stdout.flush()
 
 
 def _isatty(stream: Any) -> bool:

@@ -1,9 +1,9 @@
 """Mock exams: a mixed, timed paper; grades and solutions only once it is handed in.
 
 Every prompt shows the time left, and a warning is printed once when ``WARN_BEFORE_S`` remain
-(on papers longer than that). The clock is checked before each question and after each answer:
-an answer given after the deadline is not graded. No threads: with piped stdin the paper simply
-ends at the first answer that arrives late.
+(on papers longer than that). On a terminal the warning and the deadline arrive while the
+student types (``Alarms``: at the deadline the paper is handed in); with piped stdin the clock
+is checked at each line: an answer given after the deadline is not graded and ends the paper.
 
 ``skip`` puts a question at the end of the paper: it is asked again once the others have been,
 as long as time remains. An empty line leaves a question blank for good. An answer that cannot
@@ -16,6 +16,8 @@ order of the paper.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -100,11 +102,58 @@ class ExamTimer:
 
     def note(self) -> str:
         left = self.left()
-        if not self.warned and left <= WARN_BEFORE_S:
-            self.warned = True
-            self.console.print(Text(f"⚠ Only {clock_text(left)} left. "
-                                    "Skipped questions come back only while time remains.", style="bold yellow"))
+        if self.warning_due():
+            self.console.print(self.warning())
         return f"{clock_text(left)} left"
+
+    def warning_due(self) -> bool:
+        return not self.warned and self.left() <= WARN_BEFORE_S
+
+    def warning(self) -> Text:
+        self.warned = True
+        return Text(f"⚠ Only {clock_text(self.left())} left. "
+                    "Skipped questions come back only while time remains.", style="bold yellow")
+
+
+class TimeUp(Exception):
+    """The deadline passed while the student was typing (terminal only)."""
+
+
+class Alarms:
+    """On a terminal the warning and the deadline come while the student types, by SIGALRM: the
+    warning is shown above the line being typed, and at the deadline the paper is handed in.
+    Elsewhere (a pipe, no SIGALRM, not the main thread) they come with the next prompt."""
+
+    def __init__(self, timer: ExamTimer, reader: LineReader):
+        self.timer, self.reader = timer, reader
+        self.on = (reader.line_editing and hasattr(signal, "setitimer")
+                   and threading.current_thread() is threading.main_thread())
+
+    def __enter__(self) -> Alarms:
+        if self.on:
+            self.previous = signal.signal(signal.SIGALRM, self.ring)
+            self.arm()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.on:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+    def arm(self) -> None:
+        left = self.timer.left()
+        wait = left - WARN_BEFORE_S if not self.timer.warned and left > WARN_BEFORE_S else left
+        signal.setitimer(signal.ITIMER_REAL, max(wait, 0) + 0.05)
+
+    def ring(self, signum: int, frame: Any) -> None:
+        if not self.reader.waiting:  # busy grading or drawing: the next prompt tells
+            signal.setitimer(signal.ITIMER_REAL, 0.5)
+            return
+        if self.timer.late():
+            raise TimeUp
+        if self.timer.warning_due():
+            self.reader.interject(self.timer.warning())
+        self.arm()
 
 
 def run_exam(problems: list[Problem], reader: LineReader, console: Console, minutes: float, seed: int,
@@ -128,8 +177,14 @@ def run_exam(problems: list[Problem], reader: LineReader, console: Console, minu
             break
         position = waiting.popleft()
         header = f"Question {position + 1}/{len(problems)}" + (" (skipped before)" if position in skipped else "")
-        outcome = ask_or_stop(console, ask, problems[position], reader, console, header, exam=True,
-                              timer=timer, clock=clock)
+        try:
+            with Alarms(timer, reader):
+                outcome = ask_or_stop(console, ask, problems[position], reader, console, header,
+                                      exam=True, timer=timer, clock=clock)
+        except TimeUp:
+            console.print("\n⏰ Time is up.", style="bold yellow")
+            ended = "time"
+            break
         if isinstance(outcome, str):
             ended = outcome
             break

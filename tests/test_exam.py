@@ -207,3 +207,50 @@ def test_the_report_shows_a_multi_part_answer_one_part_per_line():
                                  input=f"{h}\n[9, 9]\n")
     assert f"h: {h[:12]}" in result.output and '{"h"' not in result.output
 
+
+
+def test_on_a_terminal_the_warning_comes_while_typing_and_the_deadline_hands_in(monkeypatch):
+    import pytest
+
+    from mpcheck import exam as exam_module
+    from mpcheck.exam import WARN_BEFORE_S, Alarms, ExamTimer, TimeUp
+
+    armed = []
+    monkeypatch.setattr(exam_module.signal, "setitimer", lambda which, seconds: armed.append(seconds))
+    now = [0.0]
+    timer = ExamTimer(Console(file=io.StringIO()), minutes=10, clock=lambda: now[0])
+
+    class Typing:  # a terminal reader with a half-typed line
+        line_editing, waiting, shown = True, "answer (5:01 left)> ", []
+
+        def interject(self, message):
+            self.shown.append(message.plain)
+
+    reader = Typing()
+    alarms = Alarms(timer, reader)
+    now[0] = 600 - WARN_BEFORE_S + 0.1
+    alarms.ring(0, None)
+    assert reader.shown == ["⚠ Only 4:59 left. Skipped questions come back only while time remains."]
+    assert armed[-1] == pytest.approx(WARN_BEFORE_S - 0.1 + 0.05)  # next: the deadline
+    reader.waiting = ""
+    now[0] = 601
+    alarms.ring(0, None)  # busy drawing: the next prompt will tell
+    assert armed[-1] == 0.5 and len(reader.shown) == 1
+    reader.waiting = "answer> "
+    with pytest.raises(TimeUp):
+        alarms.ring(0, None)
+
+
+def test_at_a_terminal_the_paper_is_handed_in_at_the_deadline(tmp_path):
+    from cli_helpers import Terminal
+
+    term = Terminal("exam", "cnn", "-n", "2", "--minutes", "0.1", "--seed", "1", env={"MPCHECK_HOME": str(tmp_path)})
+    try:
+        term.expect("left)> ")
+        term.send("16x1")  # typing, never finished
+        term.expect("Time is up", timeout=60)
+        assert term.wait() == 0 and "Exam report" in term.screen
+    finally:
+        term.close()
+    with Store.open(tmp_path / "progress.db") as store:
+        assert [(a.correct, a.answer) for a in store.attempts()] == [(False, None), (False, None)]

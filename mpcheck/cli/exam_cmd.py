@@ -130,8 +130,9 @@ def exam(
     A mixed paper (all topics unless you name some); no feedback, hints or
     solutions until it is handed in, then a report with scores per topic
     and the worked solutions. Every prompt shows the time left, and a
-    warning comes when 5 minutes remain; an answer given after the time is
-    up is not graded and the paper is handed in.
+    warning comes when 5 minutes remain (on a terminal, even while you
+    type). At the deadline the paper is handed in; piped, an answer that
+    arrives after it is not graded.
 
     At a prompt: skip puts the question at the end of the paper (it comes
     back while time remains), an empty line leaves it blank, quit hands the
