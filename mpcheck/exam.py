@@ -1,25 +1,39 @@
 """Mock exams: a mixed, timed paper; grades and solutions only once it is handed in.
 
-The clock is checked before each question (time left is shown with it) and after each answer
-(an answer given after the deadline is not graded). No threads: with piped stdin the paper simply
-ends at the first answer that arrives late. Handing in (time up, ``quit``, end of input, Ctrl-C)
-leaves every question not yet answered blank, scoring 0; every question of the paper is recorded.
+Every prompt shows the time left, and a warning is printed once when ``WARN_BEFORE_S`` remain
+(on papers longer than that). On a terminal the warning and the deadline arrive while the
+student types (``Alarms``: at the deadline the paper is handed in); with piped stdin the clock
+is checked at each line: an answer given after the deadline is not graded and ends the paper.
+
+``skip`` puts a question at the end of the paper: it is asked again once the others have been,
+as long as time remains. An empty line leaves a question blank for good. An answer that cannot
+be read is explained and asked again (it is not graded, as in the quiz).
+
+Handing in (time up, ``quit``, end of input, Ctrl-C) leaves every question not yet answered
+blank, scoring 0; every question of the paper is recorded, and the report lists them in the
+order of the paper.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 from mpcheck.api import Generator
 from mpcheck.problem import Problem
 from mpcheck.session import LineReader, Outcome, ask, ask_or_stop
 
 MINUTES_PER_QUESTION = 3.0
+#: the warning comes when this much time is left
+WARN_BEFORE_S = 5 * 60
 
 
 def build_paper(pool: list[Generator], n: int, seed: int) -> list[Problem]:
@@ -70,35 +84,123 @@ class ExamResult:
                 "questions": [{**o.to_json(), "solution": o.problem.solution()} for o in self.outcomes]}
 
 
+class ExamTimer:
+    """The paper's clock, as the prompts see it: the time left, one warning when little is left,
+    and whether the deadline has passed."""
+
+    def __init__(self, console: Console, minutes: float, clock: Callable[[], float] = time.monotonic):
+        self.console, self.clock = console, clock
+        self.start = clock()
+        self.deadline = self.start + minutes * 60
+        self.warned = minutes * 60 <= WARN_BEFORE_S  # a short paper starts with little time: no alarm
+
+    def left(self) -> float:
+        return self.deadline - self.clock()
+
+    def late(self) -> bool:
+        return self.left() < 0
+
+    def note(self) -> str:
+        left = self.left()
+        if self.warning_due():
+            self.console.print(self.warning())
+        return f"{clock_text(left)} left"
+
+    def warning_due(self) -> bool:
+        return not self.warned and self.left() <= WARN_BEFORE_S
+
+    def warning(self) -> Text:
+        self.warned = True
+        return Text(f"⚠ Only {clock_text(self.left())} left. "
+                    "Skipped questions come back only while time remains.", style="bold yellow")
+
+
+class TimeUp(Exception):
+    """The deadline passed while the student was typing (terminal only)."""
+
+
+class Alarms:
+    """On a terminal the warning and the deadline come while the student types, by SIGALRM: the
+    warning is shown above the line being typed, and at the deadline the paper is handed in.
+    Elsewhere (a pipe, no SIGALRM, not the main thread) they come with the next prompt."""
+
+    def __init__(self, timer: ExamTimer, reader: LineReader):
+        self.timer, self.reader = timer, reader
+        self.on = (reader.line_editing and hasattr(signal, "setitimer")
+                   and threading.current_thread() is threading.main_thread())
+
+    def __enter__(self) -> Alarms:
+        if self.on:
+            self.previous = signal.signal(signal.SIGALRM, self.ring)
+            self.arm()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.on:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+    def arm(self) -> None:
+        left = self.timer.left()
+        wait = left - WARN_BEFORE_S if not self.timer.warned and left > WARN_BEFORE_S else left
+        signal.setitimer(signal.ITIMER_REAL, max(wait, 0) + 0.05)
+
+    def ring(self, signum: int, frame: Any) -> None:
+        if not self.reader.waiting:  # busy grading or drawing: the next prompt tells
+            signal.setitimer(signal.ITIMER_REAL, 0.5)
+            return
+        if self.timer.late():
+            raise TimeUp
+        if self.timer.warning_due():
+            self.reader.interject(self.timer.warning())
+        self.arm()
+
+
 def run_exam(problems: list[Problem], reader: LineReader, console: Console, minutes: float, seed: int,
              record: Callable[[Outcome], None] | None = None,
              clock: Callable[[], float] = time.monotonic) -> ExamResult:
     """Sit the paper. ``record`` gets every outcome (blanks too) as soon as it is final."""
-    start = clock()
-    deadline = start + minutes * 60
-    outcomes: list[Outcome] = []
+    timer = ExamTimer(console, minutes, clock)
+    final: dict[int, Outcome] = {}
+    waiting = deque(range(len(problems)))  # paper positions still to ask, skipped ones at the end
+    skipped: set[int] = set()
     ended = "done"
 
-    def keep(outcome: Outcome) -> None:
-        outcomes.append(outcome)
+    def keep(position: int, outcome: Outcome) -> None:
+        final[position] = outcome
         if record is not None:
             record(outcome)
 
-    for number, problem in enumerate(problems, 1):
-        left = deadline - clock()
-        if left <= 0:
+    while waiting:
+        if timer.late():
             ended = "time"
             break
-        header = f"Question {number}/{len(problems)} · {clock_text(left)} left"
-        outcome = ask_or_stop(console, ask, problem, reader, console, header, exam=True,
-                              deadline=deadline, clock=clock)
+        position = waiting.popleft()
+        header = f"Question {position + 1}/{len(problems)}" + (" (skipped before)" if position in skipped else "")
+        try:
+            with Alarms(timer, reader):
+                outcome = ask_or_stop(console, ask, problems[position], reader, console, header,
+                                      exam=True, timer=timer, clock=clock)
+        except TimeUp:
+            console.print("\n⏰ Time is up.", style="bold yellow")
+            ended = "time"
+            break
         if isinstance(outcome, str):
             ended = outcome
             break
-        keep(outcome)
-        if outcome.status == "late":
+        if outcome.status == "skipped":
+            skipped.add(position)
+            waiting.append(position)
+            console.print("Skipped: it comes back at the end." if len(waiting) > 1 else
+                          "It is the last question left: answer it, leave it blank (empty line) "
+                          "or type quit to hand in.", style="dim")
+            continue
+        keep(position, outcome)
+        if outcome.status == "late" or timer.late():
             ended = "time"
             break
-    for problem in problems[len(outcomes):]:
-        keep(Outcome(problem, "blank"))
-    return ExamResult(outcomes, ended, minutes, clock() - start, seed)
+    for position, problem in enumerate(problems):
+        if position not in final:
+            keep(position, Outcome(problem, "blank"))
+    outcomes = [final[position] for position in range(len(problems))]
+    return ExamResult(outcomes, ended, minutes, clock() - timer.start, seed)

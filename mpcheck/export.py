@@ -92,7 +92,7 @@ def md_blocks(text: str) -> str:
 
 def to_markdown(sheet: Worksheet) -> str:
     out = [f"# {md_escape(sheet.title)}", "",
-           f"{len(sheet.problems)} problems · {sheet.replay()}", "", "## Problems", ""]
+           f"{len(sheet.problems)} problem{'s' if len(sheet.problems) != 1 else ''} · {sheet.replay()}", "", "## Problems", ""]
     for number, problem in enumerate(sheet.problems, 1):
         out += [f"### {number}. {md_escape(problem.generator.title)}", "", md_blocks(problem.prompt()), ""]
         if problem.generator.answer_kind.instructions:
@@ -141,7 +141,7 @@ def tex_blocks(text: str) -> str:
 def to_latex(sheet: Worksheet) -> str:
     out = [TEX_PREAMBLE, "\\begin{document}",
            f"\\section*{{{latex_escape(sheet.title)}}}",
-           f"{len(sheet.problems)} problems, {latex_escape(sheet.replay())}.", ""]
+           f"{len(sheet.problems)} problem{'s' if len(sheet.problems) != 1 else ''}, {latex_escape(sheet.replay())}.", ""]
     for number, problem in enumerate(sheet.problems, 1):
         out += [f"\\subsection*{{{number}. {latex_escape(problem.generator.title)}}}",
                 tex_blocks(problem.prompt()), ""]

@@ -1,17 +1,36 @@
 """Progress in numbers: attempts, accuracy, due items and mastery per topic, accuracy over time.
 
-Mastery is the mean FSRS retrievability (the predicted chance of recalling an item now) over the
-topic's items that have been reviewed at least once; ``seen`` says how many that is.
+Mastery is what a student can act on: the share of a topic's items (its problem families and
+concept questions) that FSRS predicts you would recall right now. Each item counts with its
+predicted recall (FSRS retrievability) when your last answer to it was right, and 0 when it was
+wrong (or the solution was shown), or when the item was never reviewed; the mean is over all the
+topic's items, so practising a third of a topic well gives about a third. Right after a wrong
+answer FSRS still predicts a high recall (you have just seen the solution), which is why the
+last answer counts: a topic with many wrong answers cannot show 100 %.
+
+``recent`` is the share right among the topic's last ``RECENT`` attempts.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from mpcheck.schedule import is_due, retrievability, utcnow
 from mpcheck.store import Attempt, CardRow, parse_time, topic_of
+
+#: how many of a topic's latest attempts the ``recent`` accuracy looks at
+RECENT = 20
+
+
+def mastery(attempts: list[Attempt], cards: list[CardRow], items: int, now: datetime) -> float | None:
+    """The mean over ``items`` items of: predicted recall if the last answer was right, else 0."""
+    last_right: dict[str, bool] = {}
+    for a in sorted(attempts, key=lambda a: parse_time(a.at)):
+        last_right[a.problem_id] = a.correct
+    known = [retrievability(c, now) for c in cards if last_right.get(c.item_id)]
+    return round(sum(known) / items, 4) if items else None
 
 
 def topic_stats(topic: str, title: str, attempts: list[Attempt], cards: list[CardRow], items: int,
@@ -19,11 +38,13 @@ def topic_stats(topic: str, title: str, attempts: list[Attempt], cards: list[Car
     mine = [a for a in attempts if a.topic == topic]
     my_cards = [c for c in cards if c.topic == topic]
     right = sum(a.correct for a in mine)
-    recall = [retrievability(c, now) for c in my_cards]
+    latest = sorted(mine, key=lambda a: parse_time(a.at))[-RECENT:]
     return {"topic": topic, "title": title, "attempts": len(mine), "correct": right,
             "accuracy": round(right / len(mine), 4) if mine else None,
+            "recent": round(sum(a.correct for a in latest) / len(latest), 4) if latest else None,
             "due": sum(is_due(c, now) for c in my_cards), "seen": len(my_cards), "items": items,
-            "mastery": round(sum(recall) / len(recall), 4) if recall else None}
+            # a topic only the store still knows (plugin removed): its items are the ones seen
+            "mastery": mastery(mine, my_cards, max(items, len(my_cards)), now) if my_cards else None}
 
 
 def daily_accuracy(attempts: list[Attempt]) -> list[dict[str, Any]]:
@@ -37,6 +58,12 @@ def daily_accuracy(attempts: list[Attempt]) -> list[dict[str, Any]]:
              "accuracy": round(right[day] / total[day], 4)} for day in sorted(total)]
 
 
+def day_offsets(dates: list[str]) -> list[int]:
+    """Days since the first of ``dates`` (ISO dates, oldest first): the x positions of a chart."""
+    first = date.fromisoformat(dates[0])
+    return [(date.fromisoformat(d) - first).days for d in dates]
+
+
 def rolling_accuracy(attempts: list[Attempt], window: int = 10) -> list[float]:
     """Share right among the last ``window`` attempts, after each attempt (oldest first)."""
     ordered = sorted(attempts, key=lambda a: parse_time(a.at))
@@ -48,16 +75,16 @@ def rolling_accuracy(attempts: list[Attempt], window: int = 10) -> list[float]:
 
 
 def compute(attempts: list[Attempt], cards: list[CardRow], topics: dict[str, str],
-            items_per_topic: dict[str, int], only: str | None = None,
+            items_per_topic: dict[str, int], only: list[str] | str | None = None,
             now: datetime | None = None, exercises_per_topic: dict[str, int] | None = None) -> dict[str, Any]:
     """The ``stats --json`` document. ``topics`` maps registered topic names to titles; topics
-    that only the store knows (a plugin since removed) are listed too."""
+    that only the store knows (a plugin since removed) are listed too. ``only``: just these topics."""
     now = now or utcnow()
     names = list(topics) + sorted(({a.topic for a in attempts} | {c.topic for c in cards}) - set(topics))
-    if only is not None:
-        names = [only]
-        attempts = [a for a in attempts if a.topic == only]
-        cards = [c for c in cards if c.topic == only]
+    if only:
+        names = [only] if isinstance(only, str) else list(only)
+        attempts = [a for a in attempts if a.topic in names]
+        cards = [c for c in cards if c.topic in names]
     # a passed exercise (mode "code") is not an answer: it counts apart, not in the accuracy
     passed = {a.problem_id for a in attempts if a.mode == "code" and a.correct}
     by_mode = dict(Counter(a.mode for a in attempts))

@@ -68,7 +68,7 @@ def problems(
 
     document = _catalog()
     if topic is not None:
-        lookup.topic(topic, [row["topic"] for row in document["topics"]])
+        topic = lookup.topic(topic, [row["topic"] for row in document["topics"]])
     rows = [row for row in document["problems"] if topic is None or row["topic"] == topic]
     if json:
         print_json(rows)

@@ -12,19 +12,35 @@ from mpcheck.cli.output import console, print_json
 from mpcheck.errors import UserError
 
 
-def _selected(topic: str | None, name: str | None) -> list:
-    refs = list(lookup.registry().references.values())
-    if topic is not None:
-        lookup.topic(topic)
-        refs = [r for r in refs if r.topic == topic]
-    if name is not None:
-        names = [r.name for r in refs]
-        refs = [r for r in refs if r.name == name]
-        if not refs:
-            raise UserError(f"no reference {name!r} in {topic}: available: {', '.join(names) or 'none'}")
-    if not refs:
-        raise UserError(f"no reference implementations{' in ' + topic if topic else ''} yet")
-    return refs
+def _selected(words: list[str]) -> list:
+    """The references the arguments pick. Each word is a topic in any case (``CNN``), a reference
+    name (``conv2d``), or ``topic/name``. Topics alone select all of theirs; with names, only the
+    named ones within the topics given. No words: every reference."""
+    registry = lookup.registry()
+    folded = {t.casefold(): t for t in registry.topics}
+    topics, names = [], []
+    for word in lookup.topic_names(words):
+        topic, slash, name = word.partition("/")
+        if topic.casefold() in folded:
+            topics.append(folded[topic.casefold()])
+            if slash:
+                names.append(name)
+        elif slash:
+            lookup.topic(topic)  # an unknown topic: the error suggests the nearest
+        else:
+            names.append(word)
+    pool = [r for r in registry.references.values() if not topics or r.topic in topics]
+    where = ", ".join(dict.fromkeys(topics)) or "any topic"
+    for name in names:
+        if not any(r.name == name for r in pool):
+            if not topics:
+                lookup.topic(name)  # no reference has that name: most likely a mistyped topic
+            available = ", ".join(sorted({r.name for r in pool})) or "none"
+            raise UserError(f"no reference {name!r} in {where}: available: {available}")
+    selected = [r for r in pool if not names or r.name in names]
+    if not selected:
+        raise UserError(f"no reference implementations in {where} yet")
+    return selected
 
 
 def _require_torch() -> None:
@@ -78,8 +94,10 @@ def _row(ref, result) -> dict:
 
 @app.command()
 def ref(
-    topic: Annotated[Optional[str], typer.Argument(help="Only this topic, e.g. cnn.")] = None,
-    name: Annotated[Optional[str], typer.Argument(help="Only this implementation, e.g. conv2d.")] = None,
+    selection: Annotated[Optional[list[str]], typer.Argument(
+        metavar="[TOPIC|NAME|TOPIC/NAME]...",
+        help="Topics (any case), reference names, or both as topic/name, e.g. 'gan diffusion' or 'cnn conv2d'. "
+             "Default: all.")] = None,
     device: Annotated[str, typer.Option("--device", help="auto (CUDA when present), cpu or cuda. "
                                         "Default: $MPCHECK_DEVICE, else auto.")] = "",
     source: Annotated[bool, typer.Option("--source", help="Print the annotated source instead of running.")] = False,
@@ -97,9 +115,10 @@ def ref(
     Examples:
       mpcheck ref cnn
       mpcheck ref cnn conv2d --source
+      mpcheck ref gan diffusion
       mpcheck ref --device cuda --json
     """
-    refs = _selected(topic, name)
+    refs = _selected(selection or [])
     if source:
         _show_source(refs)
         return

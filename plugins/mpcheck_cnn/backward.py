@@ -21,7 +21,7 @@ from mpcheck.errors import ParamsError
 from mpcheck.text import mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
-from mpcheck_cnn.forward import sample_kernel, step_text
+from mpcheck_cnn.forward import sample_kernel, window_text
 
 
 def _nonzero(grid) -> bool:
@@ -86,9 +86,9 @@ def _dk_prompt(p: dict) -> str:
 def _dk_solution(p: dict) -> str:
     k, s = p["kernel_size"], p["stride"]
     x_pad, d = G.pad(p["input"], p["padding"]), p["upstream"]
-    at = f"X_pad[{step_text(s, 'i')} + m, {step_text(s, 'j')} + n]"
+    at = f"X_pad[{window_text(s, 'i', 'm')}, {window_text(s, 'j', 'n')}]"
     lines = [f"∂L/∂K[m, n] = Σ_i Σ_j δ[i, j] · {at}: every output used K[m, n] once, on the input "
-             "pixel under it — a correlation of the input with δ."]
+             "pixel under it — a correlation of the input with δ (positions count from 1)."]
     if p["padding"]:
         lines.append(f"Padded input X_pad =\n{mat(x_pad)}")
     if s > 1:
@@ -98,7 +98,7 @@ def _dk_solution(p: dict) -> str:
         for n in range(k):
             terms = [f"({num(d[i][j])})({num(x_pad[i * s + m][j * s + n])})"
                      for i in range(len(d)) for j in range(len(d[0]))]
-            lines.append(f"  ∂L/∂K[{m},{n}] = {' + '.join(terms)} = {num(out[m][n])}")
+            lines.append(f"  ∂L/∂K[{G.at(m, n)}] = {' + '.join(terms)} = {num(out[m][n])}")
     lines.append(f"∂L/∂K =\n{mat(out)}")
     return "\n".join(lines)
 
@@ -137,7 +137,7 @@ CONV_BACKWARD_KERNEL = Generator(
     solve=_solve_dk,
     prompt=_dk_prompt,
     solution=_dk_solution,
-    hints=lambda p: ["K[m, n] multiplies X_pad[s·i + m, s·j + n] in output (i, j); sum over all outputs.",
+    hints=lambda p: ["K[m, n] multiplies X_pad[s(i − 1) + m, s(j − 1) + n] in output (i, j); sum over all outputs.",
                      "∂L/∂K is the correlation of the (padded) input with δ — no flip."],
     mistakes=(
         Mistake("flipped-upstream", "You flipped δ (a convolution): the kernel gradient correlates the "
@@ -147,7 +147,7 @@ CONV_BACKWARD_KERNEL = Generator(
                 lambda p: G.rot180(_solve_dk(p))),
         Mistake("forgot-padding", "You left out the zero padding: the kernel also saw the padding ring.",
                 _dk_forgot_padding),
-        Mistake("forgot-stride", "With stride s, output (i, j) saw input (s·i + m, s·j + n): spread δ "
+        Mistake("forgot-stride", "With stride s, output (i, j) saw input (s(i − 1) + m, s(j − 1) + n): spread δ "
                 "s pixels apart.", _dk_forgot_stride),
     ),
     tags=("conv", "backprop"),
@@ -218,7 +218,8 @@ def _dx_solution(p: dict) -> str:
     framed = [list(blank) for _ in range(kh - 1)] + framed + [list(blank) for _ in range(kh - 1)]
     rotated = G.rot180(k)
     stamped = G.correlate(framed, rotated)
-    lines = ["∂L/∂X_pad[a, b] = Σ_i Σ_j δ[i, j] · K[a − s·i, b − s·j]: a full convolution of δ with K,",
+    lines = ["∂L/∂X_pad[a, b] = Σ_i Σ_j δ[i, j] · K[a − s(i − 1), b − s(j − 1)] (positions count from 1): "
+             "a full convolution of δ with K,",
              "computed as a correlation of the zero-framed δ with the 180°-rotated kernel."]
     if s > 1:
         gap = "one zero" if s == 2 else f"{s - 1} zeros"
@@ -232,7 +233,7 @@ def _dx_solution(p: dict) -> str:
             terms = [f"({num(rotated[m][n])})({num(framed[a + m][b + n])})"
                      for m in range(kh) for n in range(kw) if framed[a + m][b + n] != 0]
             sum_text = f"{' + '.join(terms)} = " if terms else ""
-            lines.append(f"  ∂L/∂X_pad[{a},{b}] = {sum_text}{num(value)}")
+            lines.append(f"  ∂L/∂X_pad[{G.at(a, b)}] = {sum_text}{num(value)}")
     # real inputs sit at rows/columns pad … pad + size − 1 of X_pad; the stamps may stop short of them
     if len(stamped) < pad + p["input_size"][0] or len(stamped[0]) < pad + p["input_size"][1]:
         lines.append("The last input rows or columns were never under the kernel (the stride skipped "

@@ -75,8 +75,18 @@ def _products(x_pad, k, i: int, j: int, stride: int) -> str:
     return " + ".join(terms)
 
 
-def step_text(stride: int, index: str) -> str:
-    return index if stride == 1 else f"{stride}{index}"
+def window_text(stride: int, index: str, offset: str) -> str:
+    """Where tap ``offset`` of window ``index`` falls, every index counted from 1:
+    s·(i − 1) + m, written ``i + m − 1`` for stride 1."""
+    return f"{index} + {offset} − 1" if stride == 1 else f"{stride}({index} − 1) + {offset}"
+
+
+def corner_text(stride: int, index: str, padding: int = 0) -> str:
+    """The first row (column) of window ``index``, counted from 1, in the unpadded input:
+    s·(i − 1) + 1 − p."""
+    shift = stride - 1 + padding
+    lead = index if stride == 1 else f"{stride}{index}"
+    return f"{lead} − {shift}" if shift else lead
 
 
 def _forward_prompt(p: dict) -> str:
@@ -101,11 +111,11 @@ def _forward_solution(p: dict) -> str:
     (kh, kw), (h, w) = G.shape(k), G.shape(x_pad)
     lines.append(f"Output size: ⌊({h} − {kh})/{s}⌋ + 1 = {len(out)} rows, "
                  f"⌊({w} − {kw})/{s}⌋ + 1 = {len(out[0])} columns.")
-    lines.append(f"Y[i, j] = Σ_m Σ_n K'[m, n] · X_pad[{step_text(s, 'i')} + m, {step_text(s, 'j')} + n] "
-                 "(K' the kernel used above):")
+    lines.append(f"Y[i, j] = Σ_m Σ_n K'[m, n] · X_pad[{window_text(s, 'i', 'm')}, {window_text(s, 'j', 'n')}] "
+                 "(K' the kernel used above; positions count from 1):")
     for i, row in enumerate(out):
         for j, value in enumerate(row):
-            lines.append(f"  Y[{i},{j}] = {_products(x_pad, k, i, j, s)} = {num(value)}")
+            lines.append(f"  Y[{G.at(i, j)}] = {_products(x_pad, k, i, j, s)} = {num(value)}")
     lines.append(f"Y =\n{mat(out)}")
     return "\n".join(lines)
 
@@ -205,8 +215,8 @@ def _toeplitz_solution(p: dict) -> str:
     rows = len(t)
     lines.append(f"Output length ⌊({p['length']} + 2·{p['padding']} − {len(k)})/{p['stride']}⌋ + 1 = {rows}, "
                  f"so T is {rows}×{p['length']}.")
-    start = step_text(p["stride"], "i") + (f" − {p['padding']}" if p["padding"] else "")
-    lines.append(f"Row i (from 0) holds {k} starting at column {start}; taps that fall "
+    start = corner_text(p["stride"], "i", p["padding"])
+    lines.append(f"Row i (counting from 1) holds {k} starting at column {start}; taps that fall "
                  "on the zero padding drop out (they multiply zeros).")
     lines.append(f"T =\n{mat(t)}")
     return "\n".join(lines)

@@ -84,15 +84,15 @@ def _pool_solution(p: dict) -> str:
     x, d, s = p["input"], p["upstream"], p["size"]
     h, w = G.shape(x)
     lines = ["Max pooling passes each output's gradient to the position of its window's maximum only; "
-             "every other entry of the window gets 0."]
+             "every other entry of the window gets 0 (positions count from 1)."]
     tie_note = False
     for i, j, top, left in G.windows(h, w, s, p["stride"]):
         r, c = G.argmax_in_window(x, top, left, s)
         tie = G.has_tie(x, top, left, s)
         tie_note |= tie
         note = " (tie: the first maximum in row-major order, as PyTorch picks)" if tie else ""
-        lines.append(f"  window {i},{j} (rows {top}–{top + s - 1}, cols {left}–{left + s - 1}): max "
-                     f"{num(x[r][c])} at X[{r},{c}]{note} → receives δ[{i},{j}] = {num(d[i][j])}")
+        lines.append(f"  window {G.at(i, j)} (rows {top + 1}–{top + s}, cols {left + 1}–{left + s}): max "
+                     f"{num(x[r][c])} at X[{G.at(r, c)}]{note} → receives δ[{G.at(i, j)}] = {num(d[i][j])}")
     if p["stride"] < s:
         lines.append("The windows overlap: where several windows pick the same entry, their gradients add.")
     covered = [(G.out_size(n, s, 0, p["stride"]) - 1) * p["stride"] + s for n in (h, w)]
@@ -202,7 +202,8 @@ def _unpool_prompt(p: dict) -> str:
 
 def _unpool_solution(p: dict) -> str:
     f, y = p["factor"], p["input"]
-    lines = [f"Each entry Y[i, j] owns the {f}×{f} block at rows {f}i…{f}i+{f - 1}, columns {f}j…{f}j+{f - 1}."]
+    lines = [f"Each entry Y[i, j] owns the {f}×{f} block at rows {f}i−{f - 1}…{f}i, columns {f}j−{f - 1}…{f}j "
+             "(positions count from 1)."]
     if p["kind"] == "nearest":
         lines.append("Nearest neighbour copies the value into every cell of its block.")
     elif p["kind"] == "bed-of-nails":
@@ -214,8 +215,8 @@ def _unpool_solution(p: dict) -> str:
                 r, c = G.argmax_in_window(p["pooled_from"], i * f, j * f, f)
                 tie = " (tie: the first in row-major order, as PyTorch keeps)" if G.has_tie(
                     p["pooled_from"], i * f, j * f, f) else ""
-                lines.append(f"  block {i},{j}: max of A is {num(p['pooled_from'][r][c])} at ({r},{c}){tie} → "
-                             f"Y[{i},{j}] = {num(y[i][j])} goes there")
+                lines.append(f"  block {G.at(i, j)}: max of A is {num(p['pooled_from'][r][c])} at ({G.at(r, c)}){tie} → "
+                             f"Y[{G.at(i, j)}] = {num(y[i][j])} goes there")
     lines.append(f"Result =\n{mat(_solve_unpool(p))}")
     return "\n".join(lines)
 

@@ -18,7 +18,7 @@ from mpcheck.errors import ParamsError
 from mpcheck.text import mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
-from mpcheck_cnn.forward import sample_kernel, step_text
+from mpcheck_cnn.forward import corner_text, sample_kernel
 
 
 def transposed_out(size: int, kernel: int, padding: int = 0, stride: int = 1, dilation: int = 1,
@@ -76,10 +76,10 @@ def _values_solution(p: dict) -> str:
     h, w = G.shape(x)
     full = G.as_numbers(G.scatter(x, k, s))
     lines = ["Each input entry X[i, j] stamps X[i, j]·K onto the output with its top-left corner at "
-             f"({step_text(s, 'i')}, {step_text(s, 'j')}); where stamps overlap they add."]
+             f"({corner_text(s, 'i')}, {corner_text(s, 'j')}) (positions count from 1); where stamps overlap they add."]
     for i in range(h):
         for j in range(w):
-            lines.append(f"  X[{i},{j}] = {num(x[i][j])}: adds {num(x[i][j])}·K at ({i * s},{j * s})")
+            lines.append(f"  X[{G.at(i, j)}] = {num(x[i][j])}: adds {num(x[i][j])}·K at ({G.at(i * s, j * s)})")
     lines.append(f"Sum of the stamps ({len(full)}×{len(full[0])} = ((in − 1)·{s} + k) per side):\n{mat(full)}")
     if pad:
         cropped = "one row or column" if pad == 1 else f"{pad} rows or columns"
@@ -117,7 +117,7 @@ TRANSPOSED_CONV = Generator(
     prompt=_values_prompt,
     solution=_values_solution,
     hints=lambda p: ["The output is a sum of copies of the kernel, each weighted by one input entry.",
-                     "Place copy (i, j) at (s·i, s·j); padding crops the border afterwards."],
+                     "Place copy (i, j) at (s(i − 1) + 1, s(j − 1) + 1); padding crops the border afterwards."],
     mistakes=VALUES_MISTAKES,
     tags=("transposed-conv", "upsampling"),
     difficulty=2,
