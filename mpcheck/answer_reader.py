@@ -23,6 +23,7 @@ from typing import Any, Protocol, TextIO
 from rich.console import Console
 from rich.text import Text
 
+from mpcheck.markup import render
 from mpcheck.errors import AnswerError
 from mpcheck.problem import Problem
 
@@ -205,7 +206,7 @@ class Asking:
 
     def show_hint(self) -> None:
         if self.hints_shown < len(self.hints):
-            self.console.print(Text.assemble(("Hint: ", "bold yellow"), self.hints[self.hints_shown]))
+            self.console.print(Text.assemble(("Hint: ", "bold yellow"), render(self.hints[self.hints_shown])))
             self.hints_shown += 1
         else:
             self.console.print("No more hints for this one." if self.hints else "No hints for this one.",

@@ -1,51 +1,24 @@
-"""Worksheets a teaching assistant can hand out: Markdown or LaTeX, solutions optional.
+"""Worksheets a teaching assistant can hand out: LaTeX (for pdflatex) or Markdown.
 
-Prompts and solutions are plain Unicode text. Each is cut into blocks: prose lines, choice
-options ("  a) ...") and preformatted lines (anything else indented, e.g. matrices), which keep
-their alignment in code blocks (Markdown) or typewriter lines (LaTeX).
-
-The LaTeX is pure ASCII: every special character is escaped and every non-ASCII symbol is mapped
-to a LaTeX command (see ``latex_symbols``), so the file compiles with a plain pdflatex and the
-default fonts, whatever the text contains. A symbol without a mapping is written as [U+XXXX]
-rather than breaking the build.
+Every text is in the text markup (``mpcheck.markup``): on a sheet its math is typeset, matrices
+are ``bmatrix``, formula answers come from ``sympy.latex``. Problems are numbered, each with its
+id and seed in small print so that the sheet can be regenerated; answers and worked solutions go
+in an answer key at the end, or right after each problem (``inline``). ``space`` leaves room to
+write the answer, sized to what is asked.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from mpcheck.latex_symbols import latex_escape, latex_tt
+from mpcheck.answers.paper import answer_markup, paper_instructions
+from mpcheck.markup import render
 from mpcheck.problem import Problem
 
-OPTION = re.compile(r"^\s+([a-h])\)\s+(.*)$")
-
-
-@dataclass
-class Block:
-    kind: str  # "text" | "options" | "pre"
-    lines: list[str]
-
-
-def blocks(text: str) -> list[Block]:
-    """Cut text into runs of prose lines, option lines and preformatted (indented) lines."""
-    out: list[Block] = []
-    for line in text.strip("\n").splitlines():
-        if not line.strip():
-            kind = "blank"
-        elif OPTION.match(line):
-            kind = "options"
-        elif line[:1].isspace():
-            kind = "pre"
-        else:
-            kind = "text"
-        if kind == "blank":
-            out.append(Block("blank", []))
-        elif out and out[-1].kind == kind:
-            out[-1].lines.append(line)
-        else:
-            out.append(Block(kind, [line]))
-    return [b for b in out if b.kind != "blank"]
+#: room left for an answer with ``space``, by answer kind (cm)
+SPACE_CM = {"matrix": 6.0, "vector": 4.0, "multi-part": 6.0, "expression": 5.0, "choice": 1.5,
+            "boolean": 1.5}
+DEFAULT_SPACE_CM = 3.5
 
 
 @dataclass
@@ -54,107 +27,123 @@ class Worksheet:
     problems: list[Problem]
     seed: int
     solutions: bool = False
+    #: with ``solutions``: each solution right after its problem instead of in a key at the end
+    inline: bool = False
+    #: leave room for the answer under each problem
+    space: bool = False
+    #: the command that writes this sheet again (shown in small print)
+    command: str = ""
 
     def replay(self) -> str:
-        return f"seed {self.seed}"
+        return self.command or f"seed {self.seed}"
 
 
-# -- Markdown ----------------------------------------------------------------------------------
-
-MD_SPECIAL = re.compile(r"([\\`*_<]|\](?=[(\[]))")
-MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+def _title(problem: Problem) -> str:
+    return problem.generator.title
 
 
-def md_escape(line: str) -> str:
-    line = MD_SPECIAL.sub(r"\\\1", line)
-    return MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+def _space_cm(problem: Problem) -> float:
+    return SPACE_CM.get(problem.generator.answer_kind.name, DEFAULT_SPACE_CM)
 
 
-def md_fence(lines: list[str]) -> str:
-    # a fence longer than any backtick run inside, so no text can close it early
-    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return "\n".join([fence + "text", *lines, fence])
-
-
-def md_blocks(text: str) -> str:
-    parts = []
-    for block in blocks(text):
-        if block.kind == "text":
-            parts.append("  \n".join(md_escape(line) for line in block.lines))
-        elif block.kind == "options":
-            parts.append("\n".join(f"- **{m.group(1)})** {md_escape(m.group(2))}"
-                                   for m in map(OPTION.match, block.lines)))
-        else:
-            parts.append(md_fence(block.lines))
-    return "\n\n".join(parts)
-
-
-def to_markdown(sheet: Worksheet) -> str:
-    out = [f"# {md_escape(sheet.title)}", "",
-           f"{len(sheet.problems)} problem{'s' if len(sheet.problems) != 1 else ''} · {sheet.replay()}", "", "## Problems", ""]
-    for number, problem in enumerate(sheet.problems, 1):
-        out += [f"### {number}. {md_escape(problem.generator.title)}", "", md_blocks(problem.prompt()), ""]
-        if problem.generator.answer_kind.instructions:
-            out += [f"*{md_escape(problem.generator.answer_kind.instructions)}*", ""]
-        out += [f"<sub>{problem.id} · seed {problem.seed}</sub>", ""]
-    if sheet.solutions:
-        out += ["---", "", "## Solutions", ""]
-        for number, problem in enumerate(sheet.problems, 1):
-            out += [f"### {number}. {md_escape(problem.generator.title)}", "",
-                    "**Answer:** " + md_code(problem.answer_text), "", md_blocks(problem.solution()), ""]
-    return "\n".join(out).rstrip() + "\n"
-
-
-def md_code(text: str) -> str:
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    ticks = "`" * (longest + 1)
-    return f"{ticks} {text} {ticks}" if "\n" not in text else md_fence(text.splitlines())
+def _answer_and_solution(problem: Problem) -> str:
+    """The answer key entry of one problem, in the markup."""
+    answer = answer_markup(problem.generator.answer_kind, problem.answer)
+    joiner = "\n" if answer.startswith("$$") or "\n" in answer else " "
+    return f"Answer:{joiner}{answer}\n\n{problem.solution()}"
 
 
 # -- LaTeX -------------------------------------------------------------------------------------
 
 TEX_PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[utf8]{inputenc}
+% Latin Modern where installed (sharper text, T1 hyphenation); plain TeX Live has Computer Modern
+\IfFileExists{lmodern.sty}{\usepackage[T1]{fontenc}\usepackage{lmodern}}{}
 \usepackage{amsmath,amssymb}
-\usepackage[margin=2.4cm]{geometry}
+\usepackage[margin=2.2cm]{geometry}
 \setlength{\parindent}{0pt}
-\setlength{\parskip}{0.5em}
+\setlength{\parskip}{0.45em}
+\setcounter{MaxMatrixCols}{20}
+\allowdisplaybreaks
+\emergencystretch=2em
 \pagestyle{plain}
+% the title, then the id and seed flush right: on the same line if they fit, else on the next
+% (the TeXbook's trick for a signature at the end of a paragraph)
+\newcommand{\problemhead}[3]{\par\medskip\noindent{\raggedright\textbf{#1.\ #2}\unskip\nobreak\hfil
+  \penalty50\hskip2em\hbox{}\nobreak\hfil{\scriptsize\ttfamily #3}{\parfillskip=0pt\par}}\nopagebreak}
 """
 
 
-def tex_blocks(text: str) -> str:
-    parts = []
-    for block in blocks(text):
-        if block.kind == "text":
-            parts.append("\n\n".join(latex_escape(line) for line in block.lines))
-        elif block.kind == "options":
-            items = [f"  \\item[{m.group(1)})] {latex_escape(m.group(2))}" for m in map(OPTION.match, block.lines)]
-            parts.append("\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}")
-        else:
-            lines = [latex_tt(line) for line in block.lines]
-            parts.append("\\begin{flushleft}\\ttfamily\n" + "\\\\\n".join(lines) + "\n\\end{flushleft}")
-    return "\n\n".join(parts)
+def _tex(text: str) -> str:
+    return render(text, "latex")
+
+
+def _tt(text: str) -> str:
+    """Typewriter text: escaped, and ``--`` kept as two hyphens (not a dash)."""
+    from mpcheck.markup.paper import latex_text
+
+    return "\\texttt{" + latex_text(text).replace("-", "-{}") + "}"
+
+
+def _tex_problem(sheet: Worksheet, number: int, problem: Problem) -> list[str]:
+    kind = problem.generator.answer_kind
+    where = f"{problem.id}, seed {problem.seed}" if problem.seed is not None else problem.id
+    out = [f"\\problemhead{{{number}}}{{{_tex(_title(problem))}}}{{{_tex(where)}}}",
+           _tex(problem.prompt())]
+    note = paper_instructions(kind)
+    if note:
+        out.append(f"\n{{\\small\\itshape {_tex(note)}}}")
+    if sheet.space:
+        out.append(f"\\vspace*{{{_space_cm(problem):g}cm}}")
+    if sheet.solutions and sheet.inline:
+        out.append("\\begin{quote}\\small\n\\textbf{Solution.} " + _tex(_answer_and_solution(problem))
+                   + "\n\\end{quote}")
+    return out
 
 
 def to_latex(sheet: Worksheet) -> str:
-    out = [TEX_PREAMBLE, "\\begin{document}",
-           f"\\section*{{{latex_escape(sheet.title)}}}",
-           f"{len(sheet.problems)} problem{'s' if len(sheet.problems) != 1 else ''}, {latex_escape(sheet.replay())}.", ""]
+    out = [TEX_PREAMBLE, "\\begin{document}", f"\\section*{{{_tex(sheet.title)}}}",
+           f"{{\\small {len(sheet.problems)} problem{'s' if len(sheet.problems) != 1 else ''}. "
+           f"To print this sheet again: {_tt(sheet.replay())}}}", ""]
     for number, problem in enumerate(sheet.problems, 1):
-        out += [f"\\subsection*{{{number}. {latex_escape(problem.generator.title)}}}",
-                tex_blocks(problem.prompt()), ""]
-        if problem.generator.answer_kind.instructions:
-            out += [f"\\textit{{{latex_escape(problem.generator.answer_kind.instructions)}}}", ""]
-        out += [f"{{\\footnotesize\\texttt{{{latex_tt(problem.id)} seed {problem.seed}}}}}", ""]
-    if sheet.solutions:
-        out += ["\\clearpage", "\\section*{Solutions}", ""]
+        out += _tex_problem(sheet, number, problem) + [""]
+    if sheet.solutions and not sheet.inline:
+        out += ["\\clearpage", "\\section*{Answer key}", ""]
         for number, problem in enumerate(sheet.problems, 1):
-            out += [f"\\subsection*{{{number}. {latex_escape(problem.generator.title)}}}",
-                    "\\textbf{Answer:}",
-                    "\\begin{flushleft}\\ttfamily\n" + "\\\\\n".join(
-                        latex_tt(line) for line in problem.answer_text.splitlines()) + "\n\\end{flushleft}",
-                    tex_blocks(problem.solution()), ""]
+            out += [f"\\problemhead{{{number}}}{{{_tex(_title(problem))}}}{{{_tex(problem.id)}}}",
+                    _tex(_answer_and_solution(problem)), ""]
     out.append("\\end{document}")
     return "\n".join(out) + "\n"
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+def _md(text: str) -> str:
+    return render(text, "markdown")
+
+
+def _md_problem(sheet: Worksheet, number: int, problem: Problem) -> list[str]:
+    where = f"{problem.id} · seed {problem.seed}" if problem.seed is not None else problem.id
+    out = [f"### {number}. {_md(_title(problem))}", "", f"<sub>{_md(where)}</sub>", "", _md(problem.prompt()), ""]
+    note = paper_instructions(problem.generator.answer_kind)
+    if note:
+        out += [f"*{_md(note)}*", ""]
+    if sheet.space:
+        out += ["**Answer:**" + "<br>" * max(2, round(_space_cm(problem))), ""]
+    if sheet.solutions and sheet.inline:
+        out += ["<details><summary>Solution</summary>", "", _md(_answer_and_solution(problem)), "",
+                "</details>", ""]
+    return out
+
+
+def to_markdown(sheet: Worksheet) -> str:
+    count = len(sheet.problems)
+    out = [f"# {_md(sheet.title)}", "",
+           f"{count} problem{'s' if count != 1 else ''}. To print this sheet again: `{sheet.replay()}`", ""]
+    for number, problem in enumerate(sheet.problems, 1):
+        out += _md_problem(sheet, number, problem)
+    if sheet.solutions and not sheet.inline:
+        out += ["---", "", "## Answer key", ""]
+        for number, problem in enumerate(sheet.problems, 1):
+            out += [f"### {number}. {_md(_title(problem))}", "", _md(_answer_and_solution(problem)), ""]
+    return "\n".join(out).rstrip() + "\n"

@@ -46,10 +46,12 @@ class Verdict:
     def lines(self) -> list[list[tuple[str, str]]]:
         """The verdict for people, as lines of (text, style) pieces: right, almost, wrong (with the
         recognised mistake and the parts), or why the answer could not be read."""
+        from mpcheck.markup import render
+
         if self.error:
             return [[("Could not read the answer: ", "bold yellow"), (self.error, "")]]
         # the generic words are already in the label; only say more when there is more to say
-        detail = "" if self.feedback in ("", "Correct.", "Incorrect.") else self.feedback
+        detail = "" if self.feedback in ("", "Correct.", "Incorrect.") else render(self.feedback)
         if self.correct:
             return [[("✓ Correct.", "bold green"), (" " + detail if detail else "", "")]]
         label = "≈ Almost." if self.near else "✗ Incorrect."
@@ -58,7 +60,8 @@ class Verdict:
             lines.append([(f"Recognised mistake: {self.mistake}", "yellow")])
         for name, part in (self.parts or {}).items():
             mark = "✓" if part["correct"] else "✗"
-            lines.append([(f"  {mark} {name}: {part['feedback'] or ('right' if part['correct'] else 'wrong')}", "")])
+            said = render(part["feedback"]) if part["feedback"] else ("right" if part["correct"] else "wrong")
+            lines.append([(f"  {mark} {name}: {said}", "")])
         return lines
 
     def to_json(self) -> dict[str, Any]:

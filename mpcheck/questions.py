@@ -1,4 +1,4 @@
-"""Concept-question banks: TOML files turned into generators with ``origin="question"``.
+r"""Concept-question banks: TOML files turned into generators with ``origin="question"``.
 
 A bank is a list of ``[[question]]`` tables::
 
@@ -7,10 +7,10 @@ A bank is a list of ``[[question]]`` tables::
     title = "What a conv layer computes"   # a short heading that does not give the answer away
     kind = "choice"                   # choice | multi-choice | true-false | numeric
     section = "1"                     # the summary section it covers
-    text = "What does a deep-learning conv layer compute?"
+    text = '''What does a deep-learning conv layer compute, $K \star X$ or $K * X$?'''
     options = ["convolution", "cross-correlation", "..."]
     answer = "b"                      # letter(s) for choices, true/false, or a number
-    explanation = "Why, not only what."
+    explanation = '''Why, not only what.'''   # texts and options: prose with $…$ math
     tags = ["convolution"]
     tolerance = 0.01                  # numeric only, relative; optional
 

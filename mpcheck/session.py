@@ -25,6 +25,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from mpcheck.answer_reader import Asking, LeaveQuestion, LineReader, QuitSession, Timer
+from mpcheck.markup import render
 from mpcheck.problem import Problem, Verdict, expected_lines
 from mpcheck.store import Attempt, now_iso
 
@@ -79,10 +80,10 @@ class Outcome:
 
 def render_question(console: Console, problem: Problem, header: str) -> None:
     gen = problem.generator
-    body = Text(problem.prompt())
+    body = Text(render(problem.prompt()))
     instructions = gen.answer_kind.instructions_for(problem.answer, interactive=True)
     if instructions:
-        body.append("\n\n" + instructions, style="dim")
+        body.append("\n\n" + render(instructions), style="dim")
     console.print()
     console.print(Panel(body, title=Text.assemble((header + "  ", "bold cyan"), (gen.title, "bold")),
                         subtitle=f"{gen.id} · seed {problem.seed}", title_align="left",
@@ -104,7 +105,7 @@ def render_feedback(console: Console, outcome: Outcome) -> None:
             return
     for line in expected_lines(problem.answer_text):
         console.print(Text.assemble(*line))
-    console.print(Panel(Text(problem.solution()), title="Worked solution", title_align="left",
+    console.print(Panel(Text(render(problem.solution())), title="Worked solution", title_align="left",
                         border_style="green"))
 
 

@@ -99,8 +99,9 @@ def test_derive_json_and_latex():
     assert {"text", "latex", "reason", "verified", "method"} <= set(data["steps"][0])
     latex = run_cli("derive", "optimal-discriminator", "--latex")
     assert latex.returncode == 0
-    assert latex.stdout.count(r"\begin{align}") == 1 and r"\end{align}" in latex.stdout
-    assert "&=" in latex.stdout and r"\text{" in latex.stdout
+    assert latex.stdout.count(r"\begin{align*}") == 1 and r"\end{align*}" in latex.stdout
+    assert "&=" in latex.stdout and r"\intertext{" in latex.stdout
+    assert r"\documentclass" not in latex.stdout  # a body fragment: --standalone wraps a document
 
 
 def test_derive_unknown_name_suggests_and_exits_2():

@@ -160,7 +160,7 @@ class Expression(AnswerKind):
     def instructions(self) -> str:  # type: ignore[override]
         names = ", ".join(self.variables) or "no variables"
         return (f"Type a formula in {names}, e.g. -x/y or exp(-x)*sin(y). Use * (or a space) "
-                "for products and ^ or ** for powers; functions: exp, log, sqrt, sin, cos, tanh, ….")
+                "for products and ^ for powers; functions: exp, log, sqrt, sin, cos, tanh, ….")
 
     def parse(self, text: str) -> Any:
         return parse_expression(text, tuple(self.variables), tuple(self.positive))
@@ -174,9 +174,10 @@ class Expression(AnswerKind):
         return self.format(value)
 
     def format(self, value: Any) -> str:
+        """What a student would type: ``(8*x + 3)*exp(x^2)`` (``^`` for powers, as on screen)."""
         import sympy as sp
 
-        return sp.sstr(value)
+        return sp.sstr(value).replace("**", "^")
 
     def compare(self, given: Any, expected: Any) -> Match:
         return equivalence(given, expected)
@@ -187,7 +188,7 @@ class Expression(AnswerKind):
         import sympy as sp
 
         text = self.format(expected)
-        forms = [text, f"-({sp.sstr(-expected)})", text.replace("**", "^"),
+        forms = [text, f"-({sp.sstr(-expected)})", sp.sstr(expected),
                  text.replace("-", "−").replace("*", "·")]
         for rewrite in (sp.expand, sp.factor, sp.together):
             try:

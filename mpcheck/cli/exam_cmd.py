@@ -93,22 +93,23 @@ def _render_correction(out: "Console", number: int, o) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
+    from mpcheck.markup import render
     from mpcheck.problem import expected_lines
 
-    body = Text(o.problem.prompt() + "\n\n")
+    body = Text(render(o.problem.prompt()) + "\n\n")
     v = o.verdict
     if v is not None and v.error:
         body.append("Your answer could not be read: ", style="bold yellow")
         body.append(v.error + "\n")
     elif v is not None:
-        body.append(v.feedback + "\n", style="red")
+        body.append(render(v.feedback) + "\n", style="red")
         if v.mistake:
             body.append(f"Recognised mistake: {v.mistake}\n", style="yellow")
     for line in expected_lines(o.problem.answer_text):
         for text, style in line:
             body.append(text, style=style or None)
         body.append("\n")
-    body.append("\n" + o.problem.solution())
+    body.append("\n" + render(o.problem.solution()))
     out.print(Panel(body, title=f"{number}. {o.problem.generator.title}", title_align="left",
                     subtitle=f"{o.problem.id} · seed {o.problem.seed}", subtitle_align="right"))
 

@@ -36,22 +36,27 @@ def export(
     kind: KindOption = "all",
     topic_option: TopicsOption = None,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="md or tex (default: from the -o suffix, else md).")] = None,
-    solutions: Annotated[bool, typer.Option("--solutions", help="Add answers and worked solutions, after the problems (LaTeX: on new pages).")] = False,
+    solutions: Annotated[bool, typer.Option("--solutions", help="Add answers and worked solutions: in an answer key at the end (LaTeX: on new pages), or see --inline.")] = False,
+    inline: Annotated[bool, typer.Option("--inline", help="With --solutions: each solution right after its problem instead of in a key at the end.")] = False,
+    space: Annotated[bool, typer.Option("--space", help="Leave room under each problem to write the answer.")] = False,
     output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to FILE (default: stdout).", metavar="FILE")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Title of the sheet.")] = None,
 ) -> None:
-    """Write a worksheet to hand out, in Markdown or LaTeX.
+    """Write a worksheet to hand out, in LaTeX or Markdown.
 
-    Numbered problems mixed across the topics; with --solutions, the
-    answers and worked solutions follow (LaTeX: on new pages). -n counts
-    problems in total. The LaTeX compiles with a plain pdflatex. Topics and
-    --kind as in quiz: two generated problems for each concept question, and
-    nothing twice on a sheet before every item of its topic is on it.
+    Numbered problems mixed across the topics, each with its id and seed in
+    small print; the formulas are typeset. With --solutions the answers and
+    worked solutions follow in an answer key (LaTeX: on new pages), or with
+    --inline right after each problem; --space leaves room for answers.
+    -n counts problems in total. The LaTeX compiles with pdflatex; the
+    Markdown shows its $…$ math on GitHub and in Jupyter. Topics
+    and --kind as in quiz; nothing twice on a sheet before every item of
+    its topic is on it.
 
     Examples:
       mpcheck export cnn -n 8 --seed 1 --format md -o sheet.md
-      mpcheck export cnn rnn -n 12 --seed 2 --format tex --solutions -o sheet.tex && pdflatex sheet.tex
-      mpcheck export cnn.conv-output-size -n 5 --seed 3 --solutions
+      mpcheck export cnn rnn -n 12 --seed 2 --space --solutions -o sheet.tex && pdflatex sheet.tex
+      mpcheck export cnn.conv-output-size -n 5 --seed 3 --solutions --inline
     """
     from mpcheck.exam import build_paper
     from mpcheck.export import Worksheet, to_latex, to_markdown
@@ -60,7 +65,12 @@ def export(
     names = lookup.canonical(chosen_topics(topics, topic_option))
     seed = lookup.session_seed(seed)
     problems = build_paper(worksheet_pool(names, kind.lower()), n, seed)
-    sheet = Worksheet(title or "Exercises: " + (", ".join(names) or "all topics"), problems, seed, solutions)
+    command = " ".join(["mpcheck export", *names, f"-n {n} --seed {seed}"]
+                       + ([f"--kind {kind.lower()}"] if kind.lower() != "all" else [])
+                       + ["--solutions"] * solutions + ["--inline"] * (solutions and inline)
+                       + ["--space"] * space)
+    sheet = Worksheet(title or "Exercises: " + (", ".join(names) or "all topics"), problems, seed, solutions,
+                      inline=inline, space=space, command=command)
     text = to_latex(sheet) if fmt == "tex" else to_markdown(sheet)
     if not write_text(text, output):
         return

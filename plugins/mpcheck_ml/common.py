@@ -100,17 +100,18 @@ def clean_mat(rows: Sequence[Sequence[float]]) -> list[Vec]:
 
 
 def log_name(x: float) -> str | None:
-    """"ln 3" when x is ±ln k for a small integer k ≥ 2, else None (prompts show exact logs)."""
+    """``\\ln 3`` when x is ±ln k for a small integer k ≥ 2, else None (prompts show exact logs)."""
     for k in range(2, 21):
         if abs(abs(x) - math.log(k)) < 1e-9:
-            return ("−" if x < 0 else "") + f"ln {k}"
+            return ("-" if x < 0 else "") + f"\\ln {k}"
     return None
 
 
 def show(x: float) -> str:
-    """A number for a prompt: "ln 3 (≈ 1.099)" for logs of small integers, else plainly."""
+    """A number for a prompt (LaTeX, inside ``$…$``): ``\\ln 3 \\;(\\approx 1.099)`` for logs of small
+    integers, else plainly."""
     name = log_name(x)
-    return f"{name} (≈ {num(x)})" if name else num(x)
+    return f"{name} \\;(\\approx {num(x)})" if name else num(x)
 
 
 def paren(x: float) -> str:
