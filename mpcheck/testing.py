@@ -68,9 +68,14 @@ def check_markup(what: str, text: Any, where: str) -> None:
 
 
 def check_title(what: str, title: Any, where: str) -> None:
-    """A title is plain words: the listings print it as it is, without the renderer."""
-    check_markup(what, title, where)
-    assert "$" not in title and "\n" not in title, f"{where}: the {what} must be plain words: {title!r}"
+    """A title is plain text, not markup: the listings print it as it is, without the renderer
+    (so it may use a few Unicode symbols, 1×1 or β-VAE, which a sheet writes as LaTeX)."""
+    from mpcheck.markup import render
+
+    assert isinstance(title, str) and title.strip(), f"{where}: empty {what}"
+    assert "$" not in title and "\n" not in title and "\\" not in title, \
+        f"{where}: the {what} must be plain text, without math markup: {title!r}"
+    assert "U+" not in render(title, "latex"), f"{where}: the {what} has a character LaTeX cannot write: {title!r}"
 
 
 def _check_texts(problem: Problem, where: str) -> None:

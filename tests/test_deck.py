@@ -92,8 +92,10 @@ def test_kind_chooses_problems_or_questions():
 
 
 def test_kind_with_nothing_of_that_kind_is_a_clean_error():
-    result = CliRunner().invoke(app, ["quiz", "math", "--kind", "questions", "--no-record"], input="")
-    assert result.exit_code == 2 or isinstance(result.exception, UserError)
+    from cli_helpers import assert_clean_error, run_cli
+
+    done = run_cli("quiz", "cnn.param-count", "--kind", "questions", "--no-record", input="")
+    assert_clean_error(done, "no concept questions in cnn.param-count")
 
 
 def test_review_favours_generated_problems_among_new_items():

@@ -83,12 +83,22 @@ def question_for(line: Line, where: dict | None = None) -> Question | None:
 
 
 def gives_away(text: str, target: Any) -> bool:
-    """True if the text (markup) shows the expression the student is to type."""
+    """True if the text (markup) shows the expression the student is to type: a formula of the
+    text ends in "= target", or the target (three characters or more) appears in it."""
     from mpcheck.derive.render import latex, lhs_text
-    from mpcheck.markup import render
+    from mpcheck.markup import math, render
+    from mpcheck.markup.segments import split
 
-    shown = "".join(render(text).split())
-    return "".join(lhs_text(target).split()) in shown or "".join(latex(target).split()) in "".join(text.split())
+    def squeeze(s: str) -> str:
+        return "".join(s.split())
+
+    wanted = squeeze(lhs_text(target))
+    for segment in split(text):
+        if segment.kind != "prose" and squeeze(math(segment.text)).endswith("=" + wanted):
+            return True
+    if len(wanted) < 3:
+        return False  # a single symbol may be named without giving the step away
+    return wanted in squeeze(render(text)) or squeeze(latex(target)) in squeeze(text)
 
 
 def safe_cue(reason: str, target: Any) -> str:

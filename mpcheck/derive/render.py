@@ -164,14 +164,15 @@ STANDALONE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage{amsmath,amssymb}
 \usepackage[margin=2.2cm]{geometry}
 \allowdisplaybreaks
+\emergencystretch=2em
 \begin{document}
-%s\end{document}
+BODY\end{document}
 """
 
 
 def standalone(body: str) -> str:
     """A complete document around ``latex_align``'s fragment."""
-    return STANDALONE % body
+    return STANDALONE.replace("BODY", body, 1)
 
 
 def step_json(line: Line) -> dict[str, Any]:

@@ -136,9 +136,9 @@ def build_epsilon() -> Walkthrough:
             Step(sp.Eq(mu_tilde, c0 * (x_t - sp.sqrt(1 - abar_t) * eps) / sp.sqrt(abar_t) + ct * x_t),
                  r"put it into the mean", practice=None),
             Step(sp.Eq(ct + c0 / sp.sqrt(abar_t), 1 / sp.sqrt(alpha_t)),
-                 r"collect the coefficient of $x_t$: with $\sqrt{\bar\alpha_{t-1}}/\sqrt{\bar\alpha_t} = 1/\sqrt{\alpha_t}$ "
-                 r"it is $\frac{\beta_t + \alpha_t(1 - \bar\alpha_{t-1})}{\sqrt{\alpha_t}(1 - \bar\alpha_t)} = "
-                 r"\frac{1}{\sqrt{\alpha_t}}$"),
+                 r"collect the coefficient of $x_t$: with $\bar\alpha_t = \alpha_t \bar\alpha_{t-1}$ "
+                 r"it is $\frac{\beta_t + \alpha_t(1 - \bar\alpha_{t-1})}{\sqrt{\alpha_t}(1 - \bar\alpha_t)}$, "
+                 r"and $\beta_t + \alpha_t(1 - \bar\alpha_{t-1}) = 1 - \bar\alpha_t$"),
             Step(sp.Eq(-c0 * sp.sqrt(1 - abar_t) / sp.sqrt(abar_t), -beta_t / (sp.sqrt(alpha_t) * sp.sqrt(1 - abar_t))),
                  r"and the coefficient of $\epsilon$"),
             Step(sp.Eq(mu_tilde, eps_form), r"so the mean needs $x_t$ and the noise only, not $x_0$"),

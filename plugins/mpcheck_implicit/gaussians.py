@@ -164,7 +164,7 @@ SPLAT_ALPHA = Generator(
     solve=splat_alpha,
     prompt=_splat_prompt,
     solution=_splat_solution,
-    hints=lambda p: ["Invert the 2×2 covariance: swap the diagonal, negate the off-diagonal, divide by the determinant.",
+    hints=lambda p: [r"Invert the $2 \times 2$ covariance: swap the diagonal, negate the off-diagonal, divide by the determinant.",
                      "The exponent is $-\\tfrac{1}{2}$ times the squared Mahalanobis distance."],
     mistakes=(
         Mistake("covariance-not-inverted", "The exponent uses $\\Sigma^{-1}$: a wider Gaussian (larger "

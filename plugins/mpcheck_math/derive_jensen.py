@@ -98,7 +98,7 @@ def _kl_nonnegative() -> tuple[bool, str]:
 
 def build() -> Walkthrough:
     return Walkthrough(
-        title="Jensen's inequality, and why KL(p ‖ q) ≥ 0",
+        title=r"Jensen's inequality, and why $\mathrm{KL}(p \,\|\, q) \ge 0$",
         assumptions=["$p$ and $q$ are distributions on the same $n$ outcomes, all $p_i, q_i > 0$",
                      "$\\log$ is concave: $\\log(t a + (1 - t) b) \\ge t \\log a + (1 - t) \\log b$ for $t \\in [0, 1]$"],
         steps=[

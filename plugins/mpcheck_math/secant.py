@@ -128,7 +128,7 @@ def _prompt(p: dict) -> str:
     steps = p["steps"]
     return (f"Find a root of $f(x) = {poly_latex(p['coefficients'])}$ with the secant method, "
             f"starting from $x_0 = {num(p['x0'])}$ and $x_1 = {num(p['x1'])}$.\n"
-            f"Take {steps} step{'s' if steps > 1 else ''} of "
+            f"Take {steps} step{'s' if steps > 1 else ''} of\n"
             "$$x_{n+1} = x_n - f(x_n)\\,\\frac{x_n - x_{n-1}}{f(x_n) - f(x_{n-1})}$$\n"
             f"and give ${_target(p)}$.")
 

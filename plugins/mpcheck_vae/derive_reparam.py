@@ -58,17 +58,21 @@ def build() -> Walkthrough:
             Step(chain, "chain rule: $\\frac{\\partial}{\\partial\\sigma} \\sin(\\mu + \\sigma\\epsilon) = "
                  "\\cos(\\mu + \\sigma\\epsilon)\\,\\epsilon$", check=quadrature, practice=None),
             Step(-sigma * sp.sin(mu) * sp.exp(-sigma**2 / 2), "the Gaussian integral in closed form",
-                 check=quadrature, hint="$-\\sigma \\sin\\mu\\, e^{-\\sigma^2/2}$"),
+                 check=quadrature, hint="Expand $\\cos(\\mu + \\sigma\\epsilon)$ as the cosine of a sum; for "
+                 "$\\epsilon \\sim \\mathcal{N}(0, 1)$, $\\mathbb{E}[\\epsilon \\cos(\\sigma\\epsilon)] = 0$ and "
+                 "$\\mathbb{E}[\\epsilon \\sin(\\sigma\\epsilon)] = \\sigma e^{-\\sigma^2/2}$."),
             Step(sp.Eq(J, closed), "check against the closed form of the expectation itself: "
                  "$\\mathbb{E}[\\sin z] = \\sin\\mu\\, e^{-\\sigma^2/2}$", check=quadrature, practice=None),
             Step(sp.Eq(sp.Derivative(closed, sigma), -sigma * sp.sin(mu) * sp.exp(-sigma**2 / 2)),
-                 "whose derivative is the same gradient", hint="$-\\sigma \\sin\\mu\\, e^{-\\sigma^2/2}$"),
+                 "whose derivative is the same gradient",
+                 hint="Differentiate $\\sin\\mu\\, e^{-\\sigma^2/2}$ with respect to $\\sigma$."),
             Step(sp.Eq(d_sigma, sp.Integral(density * sp.sin(z) * score, ALL_Z)),
                  "the score-function route instead: $\\nabla_\\sigma p = p\\, \\nabla_\\sigma \\log p$ turns the "
                  "gradient back into an expectation under $p$", check=quadrature, practice=None),
             Step(sp.Eq(score, ((z - mu) ** 2 - sigma**2) / sigma**3),
                  "the score of a Gaussian with respect to $\\sigma$",
-                 hint="$\\frac{(z - \\mu)^2 - \\sigma^2}{\\sigma^3}$"),
+                 hint="Differentiate $\\log p(z) = -\\log\\sigma - \\frac{1}{2}\\log 2\\pi - (z - \\mu)^2/(2\\sigma^2)$ "
+                 "with respect to $\\sigma$."),
             Step(sp.Eq(d_mu, sp.Integral(noise * sp.cos(mu + sigma * eps), ALL_EPS)),
                  "the same trick for $\\mu$: $\\frac{\\partial z}{\\partial\\mu} = 1$, so "
                  "$\\frac{\\partial J}{\\partial\\mu} = \\mathbb{E}_\\epsilon[f'(\\mu + \\sigma\\epsilon)]$",
