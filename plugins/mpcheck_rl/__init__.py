@@ -26,3 +26,19 @@ def register_generators(register):
 
 
 GENERATOR_MODULES = ("returns", "planning", "greedy", "td", "exploration", "policy_gradient", "dqn")
+
+
+@hookimpl
+def register_references(register):
+    from mpcheck_rl.references import REFERENCES
+
+    for reference in REFERENCES:
+        register(reference)
+
+
+@hookimpl
+def register_derivations(register):
+    from mpcheck_rl.derivations import DERIVATIONS
+
+    for derivation in DERIVATIONS:
+        register(derivation)
