@@ -116,3 +116,11 @@ def test_step_real_memory_is_bounded():
     for i in range(10_000):
         kind.record(float(i) + 0.5, float(i))
     assert len(kind._before) <= 4_096
+
+
+def test_step_real_near_miss_needs_the_step_resolved():
+    kind = StepReal()
+    new = kind.record(0.65, 0.5)     # step 0.15
+    assert not kind.compare(kind.parse("1"), new).near      # 1 does not resolve a step of 0.15
+    near = kind.compare(kind.parse("0.6"), new)
+    assert not near.correct and near.near

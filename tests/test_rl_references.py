@@ -78,3 +78,9 @@ def test_batch_td_reaches_certainty_equivalence_and_online_td_does_not_exactly()
     s, a, r, s_next, a_next, done = td.data_set(generator, 5, 2, DEVICE)
     V_ce = td.certainty_equivalence(s, r, s_next, done, 5, 0.8)
     assert np.isfinite(V_ce.cpu().numpy()).all()
+
+
+def test_reinforce_gradient_equals_its_one_row_per_pull_reading():
+    generator = torch.Generator().manual_seed(3)
+    for case in reinforce.reinforce_cases(generator, DEVICE, torch.float64):
+        assert torch.allclose(reinforce.reinforce_gradient(*case.args), reinforce.reinforce_one_hot(*case.args))

@@ -265,11 +265,15 @@ class StepReal(AnswerKind):
             self._before.popitem(last=False)
         return new
 
-    def tolerance(self, expected: float) -> float:
+    def step(self, expected: float) -> float | None:
+        """|Δ| of a recorded value (the smallest, if several were recorded), else None."""
         olds = self._before.get(expected)
-        if not olds:
+        return min(abs(expected - old) for old in olds) if olds else None
+
+    def tolerance(self, expected: float) -> float:
+        step = self.step(expected)
+        if step is None:
             return max(self.rtol * abs(expected), DEFAULT_ATOL)
-        step = min(abs(expected - old) for old in olds)
         # tol = rtol · |Δ|, with a floor at float resolution so that Δ = 0 still admits its own value
         return max(self.rtol * step, 1e-12 * max(1.0, abs(expected)))
 
@@ -295,10 +299,16 @@ class StepReal(AnswerKind):
         tol = self.tolerance(expected)
         if abs(given - expected) <= tol:
             return Match(True, method="tolerance")
-        needed = near_miss(given, expected, 0.0, tol)
+        needed = near_miss(given, expected, 0.0, tol) if self._resolves_step(given, expected) else None
         if needed is not None:
             return Match(False, near_message(given, needed), near=True, method="tolerance")
         return Match(False, method="tolerance")
+
+    def _resolves_step(self, given: float, expected: float) -> bool:
+        """"Right, but give more digits" only for an answer written finely enough to show the step:
+        0.6 for 0.65 after a step of 0.15 is a rounded answer, 1 is not."""
+        step, decimals = self.step(expected), getattr(given, "decimals", None)
+        return step is None or (decimals is not None and 0.5 * 10.0 ** -decimals <= 0.5 * step)
 
     def equivalent_forms(self, expected: float) -> list[str]:
         return real_forms(expected, self._relative(expected))

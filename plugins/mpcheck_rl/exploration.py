@@ -59,10 +59,10 @@ def _sample(rng) -> dict:
 
 
 def _prompt(p: dict) -> str:
-    values = ", ".join(f"Q(s, {action(a)}) = {exact(v)}" for a, v in enumerate(p["q"]))
+    values = ", ".join(f"$Q(s, {action(a)}) = {exact(v)}$" for a, v in enumerate(p["q"]))
     n = len(p["q"])
     return "\n".join([
-        f"In state $s$ the action values are ${values}$.",
+        f"In state $s$ the action values are {values}.",
         f"The agent acts $\\varepsilon$-greedily with $\\varepsilon = {exact(p['epsilon'])}$: with probability "
         f"$\\varepsilon$ it picks one of the ${n}$ actions uniformly at random (the greedy one included), "
         "otherwise the greedy action; if several actions tie for the best value, the greedy share is "

@@ -74,15 +74,15 @@ class Grid:
     def transitions(self, s: int, a: int, slip: float | None = None) -> list[float]:
         """P(· | s, a) as a dense row; ``slip`` overrides the grid's (0 replays 'slip ignored')."""
         slip = self.slip if slip is None else slip
-        row = [0.0] * self.size
+        row = [0.0] * len(self.cells)
         if s in self.terminal:
             row[s] = 1.0  # absorbing
             return row
-        direction = ACTIONS[a]
+        direction, moves = ACTIONS[a], self.moves[s]
         # intended move with probability 1 − slip, each perpendicular move with slip / 2
-        row[self.neighbour(s, direction)] += 1 - slip
+        row[moves[direction]] += 1 - slip
         for side in SIDEWAYS[direction]:
-            row[self.neighbour(s, side)] += slip / 2
+            row[moves[side]] += slip / 2
         return row
 
     def reward(self, s: int, row: list[float]) -> float:
@@ -93,8 +93,8 @@ class Grid:
 
     def mdp(self, slip: float | None = None) -> tuple[list[list[list[float]]], list[list[float]]]:
         """(P[s][a][s'], R[s][a])."""
-        P_ = [[self.transitions(s, a, slip) for a in range(len(ACTIONS))] for s in range(self.size)]
-        R_ = [[self.reward(s, row) for row in P_[s]] for s in range(self.size)]
+        P_ = [[self.transitions(s, a, slip) for a in range(len(ACTIONS))] for s in range(len(self.cells))]
+        R_ = [[self.reward(s, row) for row in rows] for s, rows in enumerate(P_)]
         return P_, R_
 
     # --- drawing ------------------------------------------------------------------------------

@@ -54,7 +54,14 @@ class Model:
         return self.R[s][a] + self.gamma * future
 
     def q_values(self, V: Sequence[float], s: int, gamma_on_reward: bool = False) -> list[float]:
-        return [self.q_value(V, s, a, gamma_on_reward) for a in range(len(self.rows[s]))]
+        """Q(s, ·): the same sum as ``q_value``, written out once for all actions (the hot loop)."""
+        gamma, out = self.gamma, []
+        for reward, row in zip(self.R[s], self.rows[s]):
+            future = 0.0
+            for t, p in row:
+                future += p * V[t]
+            out.append(gamma * (reward + future) if gamma_on_reward else reward + gamma * future)
+        return out
 
 
 def q_value(P: Table, R: Rewards, gamma: float, V: Sequence[float], s: int, a: int) -> float:

@@ -86,7 +86,7 @@ def sample(rng, *, optimal: bool) -> dict:
         for s in free:
             V0[s] = float(sampling.pick(rng, [-1, 0, 0.5, 1, 2, 0.2]))
     p = {"P": table, "R": reward, "gamma": sampling.pick(rng, [0.9, 0.9, 0.5, 0.8, 1.0]), "V0": V0,
-         "iterations": sampling.pick(rng, [1, 2, 2] if n <= 6 else [1, 1, 2])}
+         "iterations": sampling.pick(rng, [1, 2, 2, 2] if n <= 6 else [1, 2])}
     if not optimal:
         p["policy"] = sample_policy(rng, n, actions, free)
     return {**p, **extra}

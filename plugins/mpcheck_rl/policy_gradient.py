@@ -91,7 +91,7 @@ def _solution(p: dict) -> str:
         f"$\\pi_\\theta = \\mathrm{{softmax}}(\\theta) = {vector(pi, 6)}$",
         f"$\\nabla_\\theta \\log \\pi_\\theta({action(a)}) = e_{{{a}}} - \\pi_\\theta = {vector(score(theta, a), 6)}$",
         f"$r - b = {exact(p['reward'])} - {paren(p['baseline'])} = {fmt(advantage)}$",
-        f"$\\hat g = {paren(advantage)} \\cdot {vector(score(theta, a), 6)} = {vector(estimate(p), 6)}$",
+        f"$\\hat g = {paren(advantage)} \\cdot {vector(score(theta, a), 6)}$, so $\\hat g = {vector(estimate(p), 6)}$",
         "The chosen arm's preference moves by $(r - b)(1 - \\pi(a))$ and every other arm's by "
         "$-(r - b)\\,\\pi(j)$: a better-than-baseline pull makes its arm more likely."])
 

@@ -33,10 +33,11 @@ def softmax(theta: torch.Tensor) -> torch.Tensor:
 def reinforce_gradient(theta: torch.Tensor, actions: torch.Tensor, rewards: torch.Tensor,
                        baseline: float) -> torch.Tensor:
     pi = softmax(theta)
-    # ∇_θ log π(a_i) = e_{a_i} − π, one row per pull: (N, K)
-    score = torch.nn.functional.one_hot(actions, theta.shape[0]).to(theta.dtype) - pi
-    # ĝ = (1/N) Σ_i (r_i − b) ∇_θ log π(a_i)
-    return ((rewards - baseline)[:, None] * score).mean(dim=0)
+    weights = rewards - baseline                                   # r_i − b
+    # ĝ = (1/N) Σ_i (r_i − b)(e_{a_i} − π) = (1/N) [Σ_i (r_i − b) e_{a_i} − (Σ_i (r_i − b)) π]:
+    # each pull adds its weight to its own arm, and the total weight pulls every arm back by π
+    chosen = torch.zeros_like(theta).index_add(0, actions, weights)
+    return (chosen - weights.sum() * pi) / actions.shape[0]
 
 
 def exact_gradient(theta: torch.Tensor, mean_rewards: torch.Tensor, baseline: float = 0.0) -> torch.Tensor:
@@ -68,6 +69,12 @@ def reinforce_oracle(theta, actions, rewards, baseline):
     return theta.grad
 
 
+def reinforce_one_hot(theta, actions, rewards, baseline):
+    """The same estimate with one score row per pull, (N, K): the direct reading of the formula."""
+    score = torch.nn.functional.one_hot(actions, theta.shape[0]).to(theta.dtype) - softmax(theta)
+    return ((rewards - baseline)[:, None] * score).mean(dim=0)
+
+
 def reinforce_of_probability(theta, actions, rewards, baseline):
     """The bug: ∇π(a) instead of ∇log π(a) (the log-derivative trick left out)."""
     pi = softmax(theta)
@@ -84,7 +91,7 @@ def reinforce_chosen_arm_only(theta, actions, rewards, baseline):
 
 def reinforce_without_baseline(theta, actions, rewards, baseline):
     """The bug: the baseline never subtracted."""
-    return reinforce_gradient(theta, actions, rewards, 0.0)
+    return reinforce_one_hot(theta, actions, rewards, 0.0)
 
 
 # --- checks against the oracles --------------------------------------------------------------
