@@ -172,7 +172,11 @@ class Problem:
     def blurred_mistakes(self) -> list[str]:
         """The declared mistakes that apply to these params but that the checker would not reject
         and name: their answer is graded right, or is recognised as another mistake. Seeded
-        problems are redrawn until this is empty ("distinguishable by construction")."""
+        problems are redrawn until this is empty ("distinguishable by construction").
+
+        A mistake whose answer is the right one exactly (forgetting the dilation when it is 1)
+        does not apply: the student who makes it is right. One that is merely close (tanh(c) for
+        c when c is small) is what this guards against."""
         kind = self.generator.answer_kind
         expected = kind.from_json(self.answer)
         blurred = []
@@ -180,9 +184,11 @@ class Problem:
             wrong_json = mistake.answer(self.params)
             if wrong_json is None:
                 continue
+            if isinstance(kind, _parts_kind()) and isinstance(wrong_json, dict):
+                wrong_json = {**self.answer, **wrong_json}
+            if same_json(wrong_json, self.answer):
+                continue  # the trap leads to the right answer for these params: it does not apply
             wrong = kind.from_json(wrong_json)
-            if isinstance(kind, _parts_kind()) and isinstance(wrong, dict):
-                wrong = {**expected, **wrong}
             verdict_mistake = self._recognise_mistake(wrong, expected)
             if kind.compare(wrong, expected).correct or verdict_mistake is not mistake:
                 blurred.append(mistake.name)
@@ -237,3 +243,16 @@ def _parts_kind():
     from mpcheck.answers.parts import Parts
 
     return Parts
+
+
+def same_json(a: Any, b: Any, rel: float = 1e-9) -> bool:
+    """Two JSON-native answers equal up to floating-point round-off (not up to a tolerance)."""
+    if isinstance(a, bool) or isinstance(b, bool) or isinstance(a, str) or isinstance(b, str) or a is None:
+        return a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) <= rel * max(abs(a), abs(b)) + 1e-300
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_json(x, y, rel) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_json(a[k], b[k], rel) for k in a)
+    return False

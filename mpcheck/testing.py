@@ -19,7 +19,7 @@ from mpcheck.answers.base import AnswerKind
 from mpcheck.answers.parts import Parts
 from mpcheck.api import Generator, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.problem import Problem, is_finite_json
+from mpcheck.problem import Problem, is_finite_json, same_json
 
 JSON_SCALARS = (str, int, float, bool, type(None))
 
@@ -83,8 +83,11 @@ def _check_mistakes(problem: Problem, where: str, seen: set[str]) -> None:
     be told apart from the right answer (or from another mistake) on a sampled problem fails."""
     kind = problem.generator.answer_kind
     for mistake in problem.generator.mistakes:
-        if mistake.answer(problem.params) is None:
-            continue  # does not apply to these params
+        raw = mistake.answer(problem.params)
+        if isinstance(kind, Parts) and isinstance(raw, dict):
+            raw = {**problem.answer, **raw}
+        if raw is None or same_json(raw, problem.answer):
+            continue  # does not apply to these params (the trap leads to the right answer)
         wrong = problem.mistake_answer(mistake)
         assert wrong is not None, (f"{where}: mistake {mistake.name!r} applies but its answer is graded "
                                    "as the right one: the sampler must redraw such problems")
