@@ -19,14 +19,12 @@ from typing import Any
 from mpcheck.answers.base import AnswerKind, Match
 from mpcheck.answers.numeric import character_name, check_length
 from mpcheck.answers.reals import (
-    DEFAULT_ATOL,
     DEFAULT_RTOL,
     format_real,
     near_message,
-    near_miss,
     read_real,
     real_forms,
-    real_perturbations,
+    round_significant,
     safe_digits,
 )
 from mpcheck.answers.scalars import number_from_json
@@ -273,7 +271,7 @@ class StepReal(AnswerKind):
     def tolerance(self, expected: float) -> float:
         step = self.step(expected)
         if step is None:
-            return max(self.rtol * abs(expected), DEFAULT_ATOL)
+            return max(self.rtol * abs(expected), 1e-12)
         # tol = rtol · |Δ|, with a floor at float resolution so that Δ = 0 still admits its own value
         return max(self.rtol * step, 1e-12 * max(1.0, abs(expected)))
 
@@ -299,7 +297,7 @@ class StepReal(AnswerKind):
         tol = self.tolerance(expected)
         if abs(given - expected) <= tol:
             return Match(True, method="tolerance")
-        needed = near_miss(given, expected, 0.0, tol) if self._resolves_step(given, expected) else None
+        needed = _near_miss(given, expected, tol) if self._resolves_step(given, expected) else None
         if needed is not None:
             return Match(False, near_message(given, needed), near=True, method="tolerance")
         return Match(False, method="tolerance")
@@ -314,7 +312,24 @@ class StepReal(AnswerKind):
         return real_forms(expected, self._relative(expected))
 
     def perturbations(self, expected: float) -> list[float]:
-        return [v for v in real_perturbations(expected, 0.0, self.tolerance(expected)) if math.isfinite(v)]
+        # five tolerances off either way (a slip in the step), the sign flipped, a factor of ten
+        tol = self.tolerance(expected)
+        values = [expected + 5 * tol, expected - 5 * tol]
+        if abs(expected) > 2 * tol:
+            values += [-expected, 10 * expected]
+        return [v for v in values if math.isfinite(v)]
+
+
+def _near_miss(given: float, expected: float, tol: float) -> int | None:
+    """For a plain decimal that is the right value rounded to the digits written (within half a unit
+    in its last place), the significant digits needed instead; None when it is simply wrong."""
+    decimals, significant = getattr(given, "decimals", None), getattr(given, "significant", None)
+    if decimals is None or not significant or given == 0 or not -300 <= decimals <= 300:
+        return None
+    if abs(given - expected) > 0.5 * 10.0 ** -decimals * (1 + 1e-9) + 1e-15 * abs(expected):
+        return None
+    enough = next((d for d in range(1, 18) if abs(round_significant(expected, d) - expected) <= tol), 17)
+    return max(enough, significant + 1)
 
 
 __all__ = ["ACTIONS", "ARROWS", "PolicyGrid", "StepReal"]
