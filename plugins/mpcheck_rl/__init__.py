@@ -4,7 +4,7 @@ from mpcheck.api import Topic, hookimpl
 
 TOPIC = Topic("rl", "Reinforcement learning", chapter="9",
               summary="MDPs and gridworlds, Bellman sweeps, greedy policies, TD/SARSA/Q-learning, "
-                      "ε-greedy, REINFORCE, DQN targets.")
+                      "epsilon-greedy, REINFORCE, DQN targets.")
 
 
 @hookimpl

@@ -87,7 +87,7 @@ def _solution(p: dict) -> str:
 
 EPSILON_GREEDY = Generator(
     id="rl.epsilon-greedy",
-    title="ε-greedy action probabilities",
+    title="Epsilon-greedy action probabilities",
     answer_kind=Vector(),
     sample_params=_sample,
     validate_params=_validate,

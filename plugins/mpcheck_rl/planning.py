@@ -142,9 +142,11 @@ def setting(p: dict, *, optimal: bool) -> list[str]:
         n = len(p["P"])
         states = ", ".join(state(s) for s in range(n))
         actions = ", ".join(f"a_{{{a}}}" for a in range(len(p["R"][0])))
-        return [f"An MDP has states ${states}$ and actions ${actions}$, with expected rewards $R(s, a)$ and "
-                "transition probabilities $P(s' \\mid s, a)$"
-                + (" and the policy $\\pi$" if not optimal else "") + ":", mdp_table(p["P"], p["R"], extra)]
+        given = ("expected rewards $R(s, a)$, transition probabilities $P(s' \\mid s, a)$ and the policy "
+                 "$\\pi(a \\mid s)$" if not optimal else
+                 "expected rewards $R(s, a)$ and transition probabilities $P(s' \\mid s, a)$")
+        return [f"An MDP has states ${states}$ and actions ${actions}$, with {given}:",
+                mdp_table(p["P"], p["R"], extra)]
     lines = ["A robot moves on this grid world:"]
     lines.append(_policy_text(p, grid) if not optimal else grid.draw_states())
     lines.append(grid.legend() + " " + grid.dynamics())
