@@ -127,18 +127,7 @@ class PolicyGrid(AnswerKind):
     def from_json(self, value: Any) -> tuple[tuple[Cell, ...], ...]:
         if not isinstance(value, list) or not value or not all(isinstance(r, list) and r for r in value):
             raise TypeError(f"expected a non-empty list of rows of cells, got {value!r}")
-        rows = []
-        for row in value:
-            cells: list[Cell] = []
-            for cell in row:
-                if cell in (WALL, TERMINAL):
-                    cells.append(cell)
-                elif isinstance(cell, str) and cell and set(cell) <= set(ACTIONS) and len(set(cell)) == len(cell):
-                    cells.append(frozenset(cell))
-                else:
-                    raise ValueError(f"a policy cell is '#', '.' or letters from URDL, got {cell!r}")
-            rows.append(tuple(cells))
-        return tuple(rows)
+        return tuple(tuple(_json_cell(cell) for cell in row) for row in value)
 
     def to_json(self, value: tuple[tuple[Cell, ...], ...]) -> list[list[str]]:
         return [[_cell_text(cell).replace("/", "") for cell in row] for row in value]
@@ -202,6 +191,19 @@ class PolicyGrid(AnswerKind):
             r, c = decision[-1]
             out.append(_replace(expected, r, c, TERMINAL))
         return out
+
+
+#: every cell JSON may hold: "#", ".", and each set of distinct actions written in any order
+_JSON_CELLS: dict[str, Cell] = {WALL: WALL, TERMINAL: TERMINAL}
+
+
+def _json_cell(cell: Any) -> Cell:
+    if isinstance(cell, str) and cell in _JSON_CELLS:
+        return _JSON_CELLS[cell]
+    if isinstance(cell, str) and cell and set(cell) <= set(ACTIONS) and len(set(cell)) == len(cell):
+        _JSON_CELLS[cell] = frozenset(cell)  # at most 64 different strings
+        return _JSON_CELLS[cell]
+    raise ValueError(f"a policy cell is '#', '.' or letters from URDL, got {cell!r}")
 
 
 def _split_rows(text: str) -> list[str]:

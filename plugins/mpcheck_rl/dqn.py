@@ -13,6 +13,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Real
 from mpcheck.errors import ParamsError
+from mpcheck_rl.draws import batched
 from mpcheck_rl.mdp import clean
 from mpcheck_rl.show import action, exact, fmt, paren, vector
 
@@ -51,6 +52,7 @@ def _validate(p: dict) -> None:
     P.boolean(p, "terminal")
 
 
+@batched
 def _sample(rng) -> dict:
     n = sampling.pick(rng, [2, 3, 3, 4])
     return {"q_sa": float(sampling.pick(rng, VALUES)), "r": float(sampling.pick(rng, [1, -1, 0, 2, 0.5, 5])),

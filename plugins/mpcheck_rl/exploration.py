@@ -15,6 +15,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
 from mpcheck.errors import ParamsError
+from mpcheck_rl.draws import batched
 from mpcheck_rl.mdp import clean_list, greedy_actions
 from mpcheck_rl.show import action, exact, fmt
 
@@ -49,6 +50,7 @@ def _validate(p: dict) -> None:
     P.real(p, "epsilon", 0, 1)
 
 
+@batched
 def _sample(rng) -> dict:
     n = sampling.pick(rng, [3, 4, 4, 5])
     while True:

@@ -14,6 +14,7 @@ from mpcheck.api import Generator, Mistake
 from mpcheck.errors import ParamsError
 from mpcheck_rl import gridworld, mdp, tabular
 from mpcheck_rl.answers import ACTIONS, PolicyGrid
+from mpcheck_rl.draws import batched
 from mpcheck_rl.gridworld import LATEX_ARROWS, Grid
 from mpcheck_rl.memo import memo
 from mpcheck_rl.show import exact, fmt, state, sum_text
@@ -21,17 +22,14 @@ from mpcheck_rl.show import exact, fmt, state, sum_text
 KEYS = ("grid", "gamma", "V")
 
 
-def q_table(grid: Grid, gamma: float, V: list[float], *, slip: float | None = None,
-            rewards: bool = True) -> list[list[float]]:
+def lookahead(p: dict, *, slip: float | None = None, rewards: bool = True) -> list[list[float]]:
     """Q(s, a) = R(s, a) + γ Σ P(s'|s, a) V(s') for every non-terminal s (terminal rows empty)."""
-    table, reward = grid.mdp(slip=slip)
-    model = mdp.Model(table, reward if rewards else [[0.0] * len(ACTIONS)] * grid.size, gamma)
-    return [[] if s in grid.terminal else model.q_values(V, s) for s in range(grid.size)]
-
-
-def lookahead(p: dict, **switches) -> list[list[float]]:
-    return memo(p, ("lookahead", *sorted(switches.items())),
-                lambda: q_table(grid_of(p), p["gamma"], p["V"], **switches))
+    def compute() -> list[list[float]]:
+        grid = grid_of(p)
+        table, reward = memo(p, ("mdp", slip), lambda: grid.mdp(slip=slip))
+        model = mdp.Model(table, reward if rewards else [[0.0] * len(ACTIONS)] * grid.size, p["gamma"])
+        return [[] if s in grid.terminal else model.q_values(p["V"], s) for s in range(grid.size)]
+    return memo(p, ("lookahead", slip, rewards), compute)
 
 
 def greedy(p: dict, **switches) -> list[list[str]]:
@@ -77,6 +75,7 @@ def _validate(p: dict) -> None:
         raise ParamsError("params: 'V' of a terminal cell must be 0 (the episode ends there)")
 
 
+@batched
 def _sample(rng) -> dict:
     for _ in range(20):
         grid = tabular.sample_grid(rng)
@@ -84,16 +83,17 @@ def _sample(rng) -> dict:
         table, reward = grid.mdp()
         model = mdp.Model(table, reward, gamma)
         # a value function part-way through value iteration, rounded to what the grid shows
-        k = sampling.pick(rng, [2, 3, 4, 6])
+        k = sampling.pick(rng, [2, 3, 4, 5])
         V = mdp.sweeps([0.0] * grid.size, mdp.optimality_backup(model), k)[-1]
         V = [0.0 if s in grid.terminal else round(v, 2) + 0.0 for s, v in enumerate(V)]
         p = {"grid": grid.to_params(), "gamma": gamma, "V": V}
         # a tie makes a cell a free pick: keep them rare (the prompt says how ties are graded)
         q = [[] if s in grid.terminal else model.q_values(V, s) for s in range(grid.size)]
-        if not any(len(mdp.greedy_actions(row)) > 1 for row in q if row) or rng.random() < 0.1:
+        if not any(len(mdp.greedy_actions(row)) > 1 for row in q if row) or rng.random() < 0.2:
             # what was just computed is what the answer needs: remember it for these params
             memo(p, ("grid",), lambda: grid)
-            memo(p, ("lookahead",), lambda: q)
+            memo(p, ("mdp", None), lambda: (table, reward))
+            memo(p, ("lookahead", None, True), lambda: q)
             return p
     return p
 

@@ -15,9 +15,10 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
 from mpcheck_rl import mdp, tabular
-from mpcheck_rl.memo import memo
 from mpcheck_rl.answers import ACTIONS
+from mpcheck_rl.draws import batched
 from mpcheck_rl.gridworld import LATEX_ARROWS, Grid
+from mpcheck_rl.memo import memo
 from mpcheck_rl.show import array, exact, fmt, listing, mdp_table, paren, state, sum_text, vector
 
 VI_KEYS = ("P", "R", "gamma", "V0", "iterations")
@@ -44,12 +45,11 @@ def backup(p: dict, *, optimal: bool, slip_ignored: bool = False, gamma_on_rewar
 
 
 def run(p: dict, *, optimal: bool, in_place: bool = False, sweeps: int | None = None, **switches) -> list[float]:
-    k = p["iterations"] if sweeps is None else sweeps
-
-    def compute() -> list[float]:
-        history = mdp.sweeps(p["V0"], backup(p, optimal=optimal, **switches), k, in_place=in_place)
-        return mdp.clean_list(history[-1])
-    return list(memo(p, ("run", optimal, in_place, k, *sorted(switches.items())), compute))
+    """V after ``sweeps`` sweeps (the params' iterations by default; fewer reads the same history)."""
+    def compute() -> list[list[float]]:
+        return mdp.sweeps(p["V0"], backup(p, optimal=optimal, **switches), p["iterations"], in_place=in_place)
+    history = memo(p, ("run", optimal, in_place, *sorted(switches.items())), compute)
+    return mdp.clean_list(history[p["iterations"] if sweeps is None else sweeps])
 
 
 def _has_slip(p: dict) -> bool:
@@ -70,6 +70,7 @@ def validate(p: dict, *, optimal: bool) -> None:
     tabular.matching_grid(p)
 
 
+@batched
 def sample(rng, *, optimal: bool) -> dict:
     if rng.random() < 0.7:
         grid = tabular.sample_grid(rng)

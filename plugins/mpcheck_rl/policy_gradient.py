@@ -16,6 +16,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
 from mpcheck.errors import ParamsError
+from mpcheck_rl.draws import batched
 from mpcheck_rl.mdp import clean_list
 from mpcheck_rl.show import action, exact, fmt, paren, vector
 
@@ -62,6 +63,7 @@ def _validate(p: dict) -> None:
     P.real(p, "baseline", -MAX_REWARD, MAX_REWARD)
 
 
+@batched
 def _sample(rng) -> dict:
     k = sampling.pick(rng, [2, 3, 3, 4])
     theta = [float(sampling.pick(rng, [0, 0, 1, -1, 0.5, 2, -0.5, 1.5])) for _ in range(k)]

@@ -11,6 +11,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Real
 from mpcheck.errors import ParamsError
+from mpcheck_rl.draws import batched
 from mpcheck_rl.mdp import clean
 from mpcheck_rl.show import exact, fmt, paren
 
@@ -43,6 +44,7 @@ def _validate(p: dict) -> None:
     P.integer(p, "t", 0, len(rewards) - 1)
 
 
+@batched
 def _sample(rng) -> dict:
     n = sampling.pick(rng, [3, 4, 4, 5])
     rewards = [float(sampling.pick(rng, [-1, 0, 1, 2, 3, 5, -2, 10, 0.5])) for _ in range(n)]

@@ -18,8 +18,9 @@ from mpcheck import sampling
 from mpcheck.api import Generator, Mistake
 from mpcheck.errors import ParamsError
 from mpcheck_rl.answers import StepReal
+from mpcheck_rl.draws import batched
 from mpcheck_rl.mdp import clean
-from mpcheck_rl.show import exact, fmt, paren, q_table, state, action, value_row
+from mpcheck_rl.show import action, exact, fmt, paren, q_table, state, value_row
 
 MAX_ENTRY = 1e6
 MAX_STATES = 30
@@ -107,6 +108,7 @@ def validate(p: dict, rule: Rule) -> None:
     P.boolean(p, "terminal")
 
 
+@batched
 def sample(rng, rule: Rule) -> dict:
     n = sampling.pick(rng, [3, 3, 4])
     s = sampling.ints(rng, 0, n - 1)
