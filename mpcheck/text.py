@@ -46,3 +46,24 @@ def bmatrix(rows: Sequence[Sequence[float]], digits: int = 4) -> str:
     ``\\begin{bmatrix} 1 & 0 \\\\ 3 & 0.5 \\end{bmatrix}`` (drawn as a box in the terminal)."""
     body = r" \\ ".join(" & ".join(num(v, digits) for v in row) for row in rows)
     return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
+
+
+#: significant digits that show a param as given: prompts must show what the answer uses
+EXACT_DIGITS = 15
+
+
+def exact(x: float) -> str:
+    """A param as the user gave it (to 15 significant digits): sampled short decimals stay short,
+    typed ones are not rounded to what the answer does not use."""
+    return num(x, EXACT_DIGITS)
+
+
+def exact_vec(values: Sequence[float]) -> str:
+    """``[0.1, -2, 0.333333333333333]``: a vector of params, each as given."""
+    return "[" + ", ".join(exact(v) for v in values) + "]"
+
+
+def paren(x: float, digits: int = EXACT_DIGITS) -> str:
+    """A number written as a factor or a subtrahend: negative ones in parentheses, ``(-0.5)``."""
+    text = num(x, digits)
+    return f"({text})" if text.startswith("-") else text

@@ -12,7 +12,7 @@ from mpcheck.errors import PluginError
 from mpcheck.problem import Problem
 from plugin_fixtures import install_example, plugin_module
 
-BUILTIN_TOPICS = {"cnn", "rnn", "ml", "math", "vae", "gan", "implicit"}
+BUILTIN_TOPICS = {"cnn", "rnn", "ml", "math", "vae", "gan", "implicit", "diffusion"}
 
 GOOD_TOPIC = """
 from mpcheck.api import Topic, hookimpl
