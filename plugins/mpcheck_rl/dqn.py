@@ -15,7 +15,8 @@ from mpcheck.api import Generator, Mistake, Parts, Real
 from mpcheck.errors import ParamsError
 from mpcheck_rl.draws import batched
 from mpcheck_rl.mdp import clean
-from mpcheck_rl.show import action, exact, fmt, paren, vector
+from mpcheck.text import exact_vec
+from mpcheck_rl.show import action, exact, fmt, paren
 
 KEYS = ("q_sa", "r", "gamma", "terminal", "q_next_target", "q_next_online")
 MAX_ACTIONS = 16
@@ -68,8 +69,8 @@ def _prompt(p: dict) -> str:
         f"A DQN agent samples a transition $(s, a, r, s')$ from its replay buffer with $r = {exact(p['r'])}$; "
         f"{ending}. The discount is $\\gamma = {exact(p['gamma'])}$.",
         f"The online network gives $Q(s, a; \\theta) = {exact(p['q_sa'])}$ and, for the ${n}$ actions in $s'$, "
-        f"$Q(s', \\cdot\\,; \\theta) = {vector(p['q_next_online'], 12)}$; the target network gives "
-        f"$Q(s', \\cdot\\,; \\theta^-) = {vector(p['q_next_target'], 12)}$.",
+        f"$Q(s', \\cdot\\,; \\theta) = {exact_vec(p['q_next_online'])}$; the target network gives "
+        f"$Q(s', \\cdot\\,; \\theta^-) = {exact_vec(p['q_next_target'])}$.",
         "Give the DQN regression target $y$ for this transition and the squared loss "
         "$L = (y - Q(s, a; \\theta))^2$."])
 

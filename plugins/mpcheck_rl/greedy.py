@@ -102,7 +102,7 @@ def _prompt(p: dict) -> str:
     grid = Grid.from_params(p["grid"])
     return "\n".join([
         "On this grid world a value function $V$ is shown in each cell:",
-        grid.draw_values(p["V"], 12),
+        grid.draw_values(p["V"], exact),
         grid.legend() + " " + grid.dynamics(),
         f"With $\\gamma = {exact(p['gamma'])}$, give the policy that is greedy with respect to $V$ "
         "(the one a step of policy improvement picks): one arrow per cell, row by row, with . for walls "

@@ -116,8 +116,9 @@ class Grid:
             return state(s) + (f"\\ {extra(s)}" if extra else "")
         return self.draw(cell)
 
-    def draw_values(self, V, digits: int = 4) -> str:
-        return self.draw(lambda s: self.end_mark(s) if s in self.terminal else fmt(V[s], digits))
+    def draw_values(self, V, show: Callable[[float], str] = fmt) -> str:
+        """V in every cell (a computed V rounded for reading by default; params with ``exact``)."""
+        return self.draw(lambda s: self.end_mark(s) if s in self.terminal else show(V[s]))
 
     def draw_policy(self, actions: Callable[[int], str]) -> str:
         """``actions(s)`` letters (several for a tie) drawn as arrows; terminals show their reward."""

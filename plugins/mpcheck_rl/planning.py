@@ -14,6 +14,7 @@ from __future__ import annotations
 from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
+from mpcheck.text import exact_vec
 from mpcheck_rl import mdp, tabular
 from mpcheck_rl.answers import ACTIONS
 from mpcheck_rl.draws import batched
@@ -157,7 +158,7 @@ def setting(p: dict, *, optimal: bool) -> list[str]:
 def _start(p: dict) -> str:
     if not any(p["V0"]):
         return "$V_0 = 0$ in every state"
-    return f"$V_0 = {vector(p['V0'], 12)}$"
+    return f"$V_0 = {exact_vec(p['V0'])}$"
 
 
 def prompt(p: dict, *, optimal: bool) -> str:

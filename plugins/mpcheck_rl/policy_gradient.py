@@ -16,6 +16,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
 from mpcheck.errors import ParamsError
+from mpcheck.text import exact_vec
 from mpcheck_rl.draws import batched
 from mpcheck_rl.mdp import clean_list
 from mpcheck_rl.show import action, exact, fmt, paren, vector
@@ -77,7 +78,7 @@ def _sample(rng) -> dict:
 def _prompt(p: dict) -> str:
     k, a = len(p["theta"]), p["action"]
     return "\n".join([
-        f"A ${k}$-armed bandit policy is a softmax over preferences $\\theta = {vector(p['theta'], 12)}$: "
+        f"A ${k}$-armed bandit policy is a softmax over preferences $\\theta = {exact_vec(p['theta'])}$: "
         "$\\pi_\\theta(a) = e^{\\theta_a} / \\sum_b e^{\\theta_b}$.",
         f"It pulled arm ${action(a)}$ and received $r = {exact(p['reward'])}$; the baseline is $b = {exact(p['baseline'])}$.",
         "Give the one-sample REINFORCE estimate of $\\nabla_\\theta J$ with this baseline, "

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mpcheck.text import num
+from mpcheck.text import exact, num
+from mpcheck.text import paren as text_paren
 
 
 def fmt(x: float, digits: int = 4) -> str:
@@ -16,19 +17,14 @@ def fmt(x: float, digits: int = 4) -> str:
     return num(float(round(x, 12)) + 0.0, digits)
 
 
-def exact(x: float) -> str:
-    """A param as the answer uses it: short decimals print as typed, others to 12 digits."""
-    return num(x, 12)
-
-
-def signed(x: float, digits: int = 12) -> str:
+def signed(x: float) -> str:
     """``+1``, ``-0.5``: a reward with its sign."""
-    return ("+" if x > 0 else "") + num(x, digits)
+    return ("+" if x > 0 else "") + exact(x)
 
 
 def paren(x: float, digits: int = 4) -> str:
-    """A number ready to follow an operator: negatives in parentheses."""
-    return f"({fmt(x, digits)})" if x < 0 else fmt(x, digits)
+    """A computed number ready to follow an operator: negatives in parentheses, noise rounded off."""
+    return text_paren(float(round(x, 12)) + 0.0, digits)
 
 
 def vector(values: Sequence[float], digits: int = 4) -> str:
@@ -67,16 +63,16 @@ def mdp_table(P, R, extra: Sequence[tuple[str, Sequence[Sequence[str]]]] = ()) -
     return array(rows, header)
 
 
-def q_table(Q: Sequence[Sequence[float]], digits: int = 12) -> str:
-    """Q[s][a] with a row per state and a column per action."""
+def q_table(Q: Sequence[Sequence[float]]) -> str:
+    """Q[s][a] (params, shown as given) with a row per state and a column per action."""
     header = ["", *(action(a) for a in range(len(Q[0])))]
-    rows = [[state(s), *(num(q, digits) for q in row)] for s, row in enumerate(Q)]
+    rows = [[state(s), *(exact(q) for q in row)] for s, row in enumerate(Q)]
     return array(rows, header)
 
 
-def value_row(V: Sequence[float], digits: int = 12) -> str:
-    """V(s) in a one-row table headed by the states."""
-    return array([[num(v, digits) for v in V]], [state(s) for s in range(len(V))])
+def value_row(V: Sequence[float]) -> str:
+    """V(s) (params, shown as given) in a one-row table headed by the states."""
+    return array([[exact(v) for v in V]], [state(s) for s in range(len(V))])
 
 
 def sum_text(weights: Sequence[float], values: Sequence[float], digits: int = 4) -> str:
