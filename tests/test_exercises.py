@@ -194,10 +194,12 @@ def test_a_pass_is_recorded_with_mode_code_and_round_trips_an_export(tmp_path):
 
     conv = plugins.registry().references["cnn/conv2d"]
     with Store.open(tmp_path / "a.db") as store:
-        assert suggestion(store, registered()).startswith("Write one yourself: mpcheck exercise start cnn conv2d")
+        assert suggestion(store, registered(), "cnn").startswith("Write one yourself: mpcheck exercise start cnn conv2d")
         record_pass(store, conv, _passed(conv))
         assert set(passes(store)) == {"cnn.exercise.conv2d"} == {item_id(conv)}
         assert "cnn conv2d-backward" in suggestion(store, registered(), "cnn")
+        first = registered()[0]
+        assert f"start {first.topic} {first.name} " in suggestion(store, registered())
         document = json.loads(json.dumps(dump(store)))
     assert document["attempts"][0]["mode"] == "code"
     with Store.open(tmp_path / "b.db") as other:
