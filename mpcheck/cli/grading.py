@@ -39,9 +39,7 @@ def render_problem(problem: "Problem", solution: bool = False) -> None:
     origin = f"seed {problem.seed}" if problem.seed is not None else "given params"
     body = Text(render(problem.prompt()))
     if problem.instructions:
-        body.append("
-
-" + render(problem.instructions), style="dim")
+        body.append("\n\n" + render(problem.instructions), style="dim")
     out = console()
     out.print(Panel(body, title=f"[bold]{gen.title}[/bold]", subtitle=f"{gen.id} · {origin}",
                     title_align="left", subtitle_align="right"))
