@@ -1,6 +1,6 @@
 """The public plugin API: everything a topic plugin imports.
 
-A plugin is a module with ``@hookimpl`` functions (see ``mpcheck.hookspecs``) exposed through the
+A plugin is a module with ``@hookimpl`` functions (see ``mpcheck.host.hookspecs``) exposed through the
 ``mpcheck`` entry-point group. Registering must stay cheap: import numpy inside the functions that
 need it, and name derivations and references by ``"module:function"`` so that sympy and torch load
 only when they run.
@@ -32,7 +32,7 @@ _LAZY = {
     "Expression": "mpcheck.answers.expression",
     "AnswerKind": "mpcheck.answers.base",
     "Match": "mpcheck.answers.base",
-    "hookimpl": "mpcheck.hookspecs",
+    "hookimpl": "mpcheck.host.hookspecs",
 }
 
 

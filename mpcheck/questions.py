@@ -25,7 +25,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from mpcheck import catalog
+from mpcheck.host import catalog
 from mpcheck.answers.choices import Boolean, Choice
 from mpcheck.answers.scalars import Real
 from mpcheck.api import Generator

@@ -43,7 +43,7 @@ def check_reference(reference: Reference, device: str, seed: int | None = None) 
     """Check a reference against its oracle on ``device``. With an exercise, the exercise's own
     checker runs the solution (so ``ref`` and ``exercise check`` cannot drift apart), then the
     solution and the oracle are timed on the exercise's benchmark input; without one, ``run``."""
-    from mpcheck.entrypoints import load_object
+    from mpcheck.host.entrypoints import load_object
 
     if reference.exercise is None:
         return load_object(reference.run)(device)

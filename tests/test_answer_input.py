@@ -19,8 +19,8 @@ from cli_helpers import Terminal
 from mpcheck.cli import app
 from mpcheck.cli.lookup import registry
 from mpcheck.problem import Problem
-from mpcheck.session import LineReader, run_practice
-from mpcheck.store import Store
+from mpcheck.study.session import LineReader, run_practice
+from mpcheck.study.store import Store
 from test_quiz import answer_lines
 
 LSTM = "rnn.lstm-step"

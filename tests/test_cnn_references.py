@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.reference import check_reference
 from mpcheck_cnn.references import REFERENCES, conv, pooling, transposed
 

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from mpcheck.cli import app
 from mpcheck.cli.lookup import registry
 from mpcheck.cli.quiz import quiz_problems
-from mpcheck.deck import is_question, mixed_deck
+from mpcheck.study.deck import is_question, mixed_deck
 from mpcheck.errors import UserError
-from mpcheck.schedule import review_queue
+from mpcheck.study.schedule import review_queue
 
 
 def fake_pool(topic: str, problems: int, questions: int) -> list:

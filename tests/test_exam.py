@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from mpcheck.cli import app
 from mpcheck.cli.exam_cmd import exam_pool
 from mpcheck.cli.lookup import registry
-from mpcheck.exam import build_paper, clock_text, run_exam
-from mpcheck.session import LineReader
-from mpcheck.store import Store
+from mpcheck.study.exam import build_paper, clock_text, run_exam
+from mpcheck.study.session import LineReader
+from mpcheck.study.store import Store
 
 CONV = "cnn.conv-output-size"
 
@@ -212,8 +212,8 @@ def test_the_report_shows_a_multi_part_answer_one_part_per_line():
 def test_on_a_terminal_the_warning_comes_while_typing_and_the_deadline_hands_in(monkeypatch):
     import pytest
 
-    from mpcheck import exam as exam_module
-    from mpcheck.exam import WARN_BEFORE_S, Alarms, ExamTimer, TimeUp
+    from mpcheck.study import exam as exam_module
+    from mpcheck.study.exam import WARN_BEFORE_S, Alarms, ExamTimer, TimeUp
 
     armed = []
     monkeypatch.setattr(exam_module.signal, "setitimer", lambda which, seconds: armed.append(seconds))

@@ -169,7 +169,7 @@ def test_ref_json_reports_the_exercise_checker():
 
 def test_a_batch_goes_on_when_its_fork_server_is_gone(tmp_path):
     """Each file then gets a child of its own: the verdict is the same, only slower."""
-    from mpcheck import plugins
+    from mpcheck.host import plugins
     from mpcheck.exercises.sandbox import Forker, Limits, run_file
 
     mine = tmp_path / "conv2d.py"

@@ -10,16 +10,16 @@ import os
 import pytest
 import torch
 
-from mpcheck import plugins
+from mpcheck.host import plugins
 from mpcheck.api import Case, CodeMistake, Exercise, Reference
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.exercises import replay
 from mpcheck.exercises.checker import ForbiddenCall, check_implementation, forbidden_calls
 from mpcheck.exercises.outputs import compare
 from mpcheck.exercises.progress import item_id, passes, record_pass, suggestion
 from mpcheck.exercises.sandbox import Checked
 from mpcheck.exercises.skeleton import exercise_key, skeleton
-from mpcheck.store import Attempt, Store
+from mpcheck.study.store import Attempt, Store
 from mpcheck.testing import assert_exercise_sound
 
 DEVICE = os.environ.get("MPCHECK_DEVICE", "cpu")
@@ -190,7 +190,7 @@ def _passed(reference: Reference) -> Checked:
 
 
 def test_a_pass_is_recorded_with_mode_code_and_round_trips_an_export(tmp_path):
-    from mpcheck.progress_file import dump, load
+    from mpcheck.study.progress_file import dump, load
 
     conv = plugins.registry().references["cnn/conv2d"]
     with Store.open(tmp_path / "a.db") as store:
@@ -211,7 +211,7 @@ def test_a_pass_is_recorded_with_mode_code_and_round_trips_an_export(tmp_path):
 def test_a_version_1_store_migrates_and_keeps_its_attempts(tmp_path):
     import sqlite3
 
-    from mpcheck.store import MIGRATIONS, SCHEMA_VERSION, now_iso
+    from mpcheck.study.store import MIGRATIONS, SCHEMA_VERSION, now_iso
 
     path = tmp_path / "old.db"
     db = sqlite3.connect(path)
@@ -233,8 +233,8 @@ def test_a_version_1_store_migrates_and_keeps_its_attempts(tmp_path):
 
 
 def test_stats_count_passed_exercises_apart_from_answers():
-    from mpcheck.stats import compute
-    from mpcheck.store import now_iso
+    from mpcheck.study.stats import compute
+    from mpcheck.study.store import now_iso
 
     attempts = [Attempt("cnn.param-count", "3", False, 0.0, "practice", now_iso(), seed=1),
                 Attempt("cnn.exercise.conv2d", "c.py", True, 1.0, "code", now_iso(), seed=2),

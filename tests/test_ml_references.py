@@ -6,9 +6,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mpcheck import plugins
+from mpcheck.host import plugins
 from mpcheck.problem import Problem
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.reference import check_reference, max_abs_error
 from mpcheck_ml import adam, backprop, momentum
 from mpcheck_ml.references import backprop as ref_backprop

@@ -18,8 +18,8 @@ from mpcheck.cli import app
 from mpcheck.cli.lookup import registry
 from mpcheck.cli.quiz import quiz_problems
 from mpcheck.problem import Problem
-from mpcheck.session import LineReader, run_practice
-from mpcheck.store import Store
+from mpcheck.study.session import LineReader, run_practice
+from mpcheck.study.store import Store
 
 CONV = "cnn.conv-output-size"
 

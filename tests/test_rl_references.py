@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.exercises.checker import check_implementation
 from mpcheck.testing import assert_exercise_sound
 from mpcheck_rl.references import REFERENCES, planning, reinforce, td

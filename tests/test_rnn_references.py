@@ -5,7 +5,7 @@ import os
 import pytest
 import torch
 
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.reference import check_reference
 from mpcheck_rnn.references import REFERENCES, clipping, lstm, rnn
 

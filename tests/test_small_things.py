@@ -18,7 +18,7 @@ from mpcheck.cli import app
 from mpcheck.cli.lookup import registry
 from mpcheck.problem import MAX_SEED, Problem
 from mpcheck.questions import BankError, question_generator
-from mpcheck.store import Store
+from mpcheck.study.store import Store
 from test_quiz import answer_lines
 
 

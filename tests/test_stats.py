@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from mpcheck import stats
+from mpcheck.study import stats
 from mpcheck.cli import app
-from mpcheck.schedule import review
-from mpcheck.store import Attempt, CardRow, Store
+from mpcheck.study.schedule import review
+from mpcheck.study.store import Attempt, CardRow, Store
 
 T0 = datetime(2025, 5, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -101,7 +101,7 @@ def test_mastery_counts_predicted_recall_of_items_last_answered_right():
     attempts = [attempt("cnn.a", True, T0), attempt("cnn.b", False, T0)]
     later = T0 + timedelta(days=3)
     data = stats.compute(attempts, cards, {"cnn": "CNN"}, {"cnn": 4}, now=later)
-    from mpcheck.schedule import retrievability
+    from mpcheck.study.schedule import retrievability
 
     assert data["topics"][0]["mastery"] == round(retrievability(cards[0], later) / 4, 4)
 

@@ -146,8 +146,8 @@ def exam(
       mpcheck exam cnn rnn -n 8 --minutes 20 --seed 3
       mpcheck exam cnn -n 3 --minutes 5 --json < answers.txt
     """
-    from mpcheck.exam import MINUTES_PER_QUESTION, build_paper, run_exam
-    from mpcheck.session import LineReader
+    from mpcheck.study.exam import MINUTES_PER_QUESTION, build_paper, run_exam
+    from mpcheck.study.session import LineReader
 
     out = err_console() if json else console()
     chosen = lookup.canonical(chosen_topics(topics, topic_option))

@@ -58,8 +58,8 @@ def export(
       mpcheck export cnn rnn -n 12 --seed 2 --space --solutions -o sheet.tex && pdflatex sheet.tex
       mpcheck export cnn.conv-output-size -n 5 --seed 3 --solutions --inline
     """
-    from mpcheck.exam import build_paper
-    from mpcheck.export import Worksheet, to_latex, to_markdown
+    from mpcheck.study.exam import build_paper
+    from mpcheck.study.export import Worksheet, to_latex, to_markdown
 
     fmt = pick_format(fmt, output)
     names = lookup.canonical(chosen_topics(topics, topic_option))

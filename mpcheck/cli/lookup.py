@@ -10,14 +10,14 @@ from mpcheck.errors import UserError
 
 if TYPE_CHECKING:
     from mpcheck.api import Generator
-    from mpcheck.plugins import Registry
+    from mpcheck.host.plugins import Registry
     from mpcheck.problem import Problem
 
 # Core modules load inside the functions: `mpcheck --help` imports this module.
 
 
 def registry(only: frozenset[str] | None = None) -> Registry:
-    from mpcheck import plugins
+    from mpcheck.host import plugins
 
     reg = plugins.registry(only)
     plugins.report()
@@ -57,7 +57,7 @@ def selection(names: list[str], kind: str = "all") -> list[Generator]:
     """The generators and concept questions that ``names`` select, of the given ``kind``
     ("problems", "questions" or "all"): a topic gives all of its items, a problem id just that
     one; no names means every topic. Topics are matched in any case."""
-    from mpcheck.deck import of_kind
+    from mpcheck.study.deck import of_kind
 
     reg = registry()
     chosen: dict[str, Generator] = {}
@@ -95,7 +95,7 @@ def generator(problem_id: str) -> Generator:
 
 
 def _generator(problem_id: str) -> Generator:
-    from mpcheck import catalog
+    from mpcheck.host import catalog
 
     found = catalog.generator(problem_id)  # straight from its module, when the catalogue knows it
     if found is not None:

@@ -49,7 +49,7 @@ def export_progress(
       mpcheck progress export -o progress.json
       mpcheck progress export --topic cnn > cnn.json
     """
-    from mpcheck.progress_file import dump
+    from mpcheck.study.progress_file import dump
 
     topic = _known_topic(topic)
     with open_store() as store:
@@ -73,7 +73,7 @@ def import_progress(
     Example:
       mpcheck progress import progress.json
     """
-    from mpcheck.progress_file import load
+    from mpcheck.study.progress_file import load
 
     try:
         raw = sys.stdin.read(MAX_IMPORT_BYTES + 1) if source == "-" else Path(source).read_text(encoding="utf-8")

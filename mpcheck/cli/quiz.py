@@ -20,14 +20,14 @@ def new_session_seed() -> int:
 
 def open_store():
     """The progress store (a damaged one is moved aside and reported on stderr)."""
-    from mpcheck.store import Store
+    from mpcheck.study.store import Store
 
     return Store.open()
 
 
 def recorder(store, mode: str, session: str, schedule_items: bool = True):
     """A function that commits one outcome (and the item's new FSRS schedule) in one transaction."""
-    from mpcheck import schedule
+    from mpcheck.study import schedule
 
     def record(outcome) -> None:
         item = outcome.problem.id
@@ -61,9 +61,9 @@ def chosen_topics(arguments: list[str] | None, option: list[str] | None) -> list
 
 def quiz_problems(topics: list[str] | str | None, problem_id: str | None, n: int, seed: int,
                   kind: str = "all"):
-    """The quiz's problems: the topics' generators and questions mixed (see ``mpcheck.deck``),
+    """The quiz's problems: the topics' generators and questions mixed (see ``mpcheck.study.deck``),
     or one generator with fresh numbers each time."""
-    from mpcheck.deck import mixed_deck
+    from mpcheck.study.deck import mixed_deck
     from mpcheck.problem import Problem
 
     names = [topics] if isinstance(topics, str) else list(topics or [])
@@ -121,7 +121,7 @@ def quiz(
       mpcheck quiz --problem cnn.conv-output-size -n 3
       printf '16x15x15\\nquit\\n' | mpcheck quiz cnn --seed 7 --no-record
     """
-    from mpcheck.session import LineReader, render_summary, run_practice
+    from mpcheck.study.session import LineReader, render_summary, run_practice
 
     out = err_console() if json else console()
     names = lookup.canonical(chosen_topics(topics, topic_option))

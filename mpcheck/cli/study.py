@@ -29,7 +29,7 @@ DEFAULT_REVIEW = 10
 
 
 def next_due_line(store, pool: list) -> str:
-    from mpcheck.schedule import is_due, until, utcnow
+    from mpcheck.study.schedule import is_due, until, utcnow
 
     now = utcnow()
     known = {g.id for g in pool}
@@ -66,10 +66,10 @@ def review(
       mpcheck review cnn rnn -n 5
       mpcheck review cnn --kind questions
     """
-    from mpcheck.deck import derive_seed
+    from mpcheck.study.deck import derive_seed
     from mpcheck.problem import Problem
-    from mpcheck.schedule import review_queue
-    from mpcheck.session import LineReader, render_summary, run_practice
+    from mpcheck.study.schedule import review_queue
+    from mpcheck.study.session import LineReader, render_summary, run_practice
 
     out = err_console() if json else console()
     pool = lookup.selection(chosen_topics(topics, topic_option), kind.lower())
@@ -146,7 +146,7 @@ def accuracy_chart(data: dict[str, Any], attempts: list, width: int) -> str:
     more, else a rolling average by attempt number (whole numbers on the x axis)."""
     import plotext
 
-    from mpcheck.stats import day_offsets, rolling_accuracy
+    from mpcheck.study.stats import day_offsets, rolling_accuracy
 
     fig = plotext.figure
     fig.clear()
@@ -207,7 +207,7 @@ def stats(
       mpcheck stats
       mpcheck stats cnn --json
     """
-    from mpcheck import stats as progress
+    from mpcheck.study import stats as progress
 
     reg = lookup.registry()
     with open_store() as store:

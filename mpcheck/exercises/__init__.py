@@ -66,7 +66,7 @@ class Replayed:
 def replay(key: str, seed: int, case: int, device: str = "cpu") -> Replayed:
     """Case number ``case`` (counted from 1, as ``exercise check`` shows them) of the run with
     ``seed``, rebuilt."""
-    from mpcheck.entrypoints import load_object
+    from mpcheck.host.entrypoints import load_object
     from mpcheck.exercises.checker import _call, _clone, draw_cases
 
     exercise = find(key).exercise

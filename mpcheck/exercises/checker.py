@@ -29,7 +29,7 @@ from typing import Any
 import torch
 
 from mpcheck.api import Case, CodeMistake, Exercise
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.exercises.outputs import compare, finite_or_none
 
 FLOAT32_RTOL = 1e-4

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mpcheck.store import Attempt, Store, now_iso
+from mpcheck.study.store import Attempt, Store, now_iso
 
 if TYPE_CHECKING:
     from mpcheck.api import Reference

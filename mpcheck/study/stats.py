@@ -17,8 +17,8 @@ from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
-from mpcheck.schedule import is_due, retrievability, utcnow
-from mpcheck.store import Attempt, CardRow, parse_time, topic_of
+from mpcheck.study.schedule import is_due, retrievability, utcnow
+from mpcheck.study.store import Attempt, CardRow, parse_time, topic_of
 
 #: how many of a topic's latest attempts the ``recent`` accuracy looks at
 RECENT = 20

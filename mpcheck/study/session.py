@@ -1,6 +1,6 @@
 """The asking loop shared by quiz, review and exam.
 
-One question at a time: show it, read the answer (``mpcheck.answer_reader``: commands at every
+One question at a time: show it, read the answer (``mpcheck.study.answer_reader``: commands at every
 prompt, part by part, matrices row by row, unreadable values asked again), grade. The end of
 input ends the session gracefully.
 
@@ -24,10 +24,10 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from mpcheck.answer_reader import Asking, LeaveQuestion, LineReader, QuitSession, Timer
+from mpcheck.study.answer_reader import Asking, LeaveQuestion, LineReader, QuitSession, Timer
 from mpcheck.markup import render
 from mpcheck.problem import Problem, Verdict, expected_lines
-from mpcheck.store import Attempt, now_iso
+from mpcheck.study.store import Attempt, now_iso
 
 #: the lines of a session summary besides one per question
 SUMMARY_LINES = 8

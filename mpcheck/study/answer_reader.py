@@ -48,7 +48,7 @@ class LeaveQuestion(Exception):
 
 
 class Timer(Protocol):
-    """The exam clock as a question sees it (see ``mpcheck.exam.ExamTimer``)."""
+    """The exam clock as a question sees it (see ``mpcheck.study.exam.ExamTimer``)."""
 
     def note(self) -> str:
         """"12:04 left" for the prompt (and a warning, once, when little time is left)."""

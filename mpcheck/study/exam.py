@@ -29,7 +29,7 @@ from rich.text import Text
 
 from mpcheck.api import Generator
 from mpcheck.problem import Problem
-from mpcheck.session import LineReader, Outcome, ask, ask_or_stop
+from mpcheck.study.session import LineReader, Outcome, ask, ask_or_stop
 
 MINUTES_PER_QUESTION = 3.0
 #: the warning comes when this much time is left
@@ -38,7 +38,7 @@ WARN_BEFORE_S = 5 * 60
 
 def build_paper(pool: list[Generator], n: int, seed: int) -> list[Problem]:
     """``n`` problems from the pool, topics interleaved; the same seed gives the same paper."""
-    from mpcheck.deck import mixed_deck
+    from mpcheck.study.deck import mixed_deck
 
     return [Problem.from_seed(gen, problem_seed) for gen, problem_seed in mixed_deck(pool, n, seed)]
 

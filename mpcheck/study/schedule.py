@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from fsrs import Card, Rating, Scheduler
 
-from mpcheck.store import CardRow
+from mpcheck.study.store import CardRow
 
 # fuzzing spreads due dates randomly; off, so the same answers give the same schedule
 SCHEDULER = Scheduler(enable_fuzzing=False)
@@ -79,7 +79,7 @@ def review_queue(generators: list, cards: dict[str, CardRow], n: int, seed: int,
     """What to review, ``n`` at most: due items first (most overdue first, topics interleaved),
     then items never reviewed (shuffled by ``seed``, topics interleaved; within a topic two
     generated problems for each concept question, as in a quiz). Each item at most once."""
-    from mpcheck.deck import by_topic, favour_problems, interleave, is_question, shuffled
+    from mpcheck.study.deck import by_topic, favour_problems, interleave, is_question, shuffled
 
     now = now or utcnow()
     seen = [g for g in generators if g.id in cards]
