@@ -16,6 +16,13 @@ MAX_SEED = 2**63 - 1
 MAX_REDRAWS = 1000
 
 
+def check_seed(seed: int) -> int:
+    """``seed`` if it is in the one range every command accepts, else a ParamsError."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ParamsError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
+    return seed
+
+
 @dataclass
 class Verdict:
     """The result of grading one answer; ``to_json`` is the ``check --json`` contract."""
@@ -76,8 +83,7 @@ class Problem:
     def from_seed(cls, generator: Generator, seed: int) -> Problem:
         import numpy as np
 
-        if not 0 <= seed <= MAX_SEED:
-            raise ParamsError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
+        check_seed(seed)
         rng = np.random.default_rng(seed)
         for _ in range(MAX_REDRAWS):
             problem = cls(generator, generator.sample_params(rng), seed)
@@ -118,6 +124,11 @@ class Problem:
     def prompt(self) -> str:
         return self.generator.prompt(self.params)
 
+    @property
+    def instructions(self) -> str:
+        """What to type, for this problem's answer (no digits asked of whole numbers)."""
+        return self.generator.answer_kind.instructions_for(self.answer)
+
     def solution(self) -> str:
         return self.generator.solution(self.params)
 
@@ -129,7 +140,7 @@ class Problem:
             "id": self.id, "title": self.generator.title, "topic": self.generator.topic,
             "seed": self.seed, "params": self.params, "prompt": self.prompt(),
             "answer_kind": self.generator.answer_kind.name,
-            "instructions": self.generator.answer_kind.instructions,
+            "instructions": self.instructions,
         }
         if solution:
             out.update(answer=self.answer, answer_text=self.answer_text, solution=self.solution(),

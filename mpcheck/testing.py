@@ -231,7 +231,7 @@ def assert_params_rejected(generator: Generator, bad_params_list: Sequence[dict[
 def assert_exercise_sound(exercise, seeds: Iterable[int] = range(3), device: str = "cpu") -> None:
     """The reference passes its own exercise (forbidden built-ins refused), and the variant of every
     declared code mistake fails and is named as itself, over ``seeds`` of the random cases."""
-    from mpcheck.entrypoints import load_object
+    from mpcheck.host.entrypoints import load_object
     from mpcheck.exercises.checker import check_implementation
 
     solution = load_object(exercise.solution)

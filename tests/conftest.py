@@ -3,7 +3,7 @@ for tests that install throwaway plugins."""
 
 import pytest
 
-from mpcheck import plugins
+from mpcheck.host import plugins
 from plugin_fixtures import forget_modules
 
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.exercises.checker import check_implementation
 from mpcheck.testing import assert_exercise_sound
 from mpcheck_autoregressive import masks

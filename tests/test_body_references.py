@@ -6,7 +6,7 @@ import os
 import pytest
 import torch
 
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.testing import assert_exercise_sound
 from mpcheck_body.references import REFERENCES
 from mpcheck_body.references.skinning import forward_kinematics, lbs, random_parents, random_rigid

@@ -7,7 +7,7 @@ import types
 import pytest
 import sympy as sp
 
-from mpcheck import plugins
+from mpcheck.host import plugins
 from mpcheck.api import Derivation
 from mpcheck.derive import Given, Step, Walkthrough, numeric, predicate, run, unchecked
 from tests.cli_helpers import assert_clean_error, run_cli

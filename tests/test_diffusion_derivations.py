@@ -3,7 +3,7 @@
 import pytest
 import sympy as sp
 
-from mpcheck import plugins
+from mpcheck.host import plugins
 from mpcheck.derive import run
 from mpcheck_diffusion import derive_posterior as dp
 

@@ -6,7 +6,7 @@ import os
 import pytest
 import torch
 
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.testing import assert_exercise_sound
 from mpcheck_diffusion.references import REFERENCES, forward, independent, sampling, schedule
 from mpcheck_diffusion.references.toy import toy_denoiser

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from mpcheck.cli import app
 from mpcheck.cli.lookup import registry
-from mpcheck.exam import build_paper
-from mpcheck.export import Worksheet, to_latex, to_markdown
+from mpcheck.study.exam import build_paper
+from mpcheck.study.export import Worksheet, to_latex, to_markdown
 
 TRICKY = "A & B: 100% of $x_1^2$ #1 {set} ~ \\ | <a> \"q\" é"
 #: what a student types at a terminal, which has no place on paper

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.testing import assert_exercise_sound
 from mpcheck_flows.references import REFERENCES, actnorm, conv1x1, coupling
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from mpcheck import plugins
+from mpcheck.host import plugins
 from mpcheck.derive import run
 from mpcheck_gan import derive_global_optimum
 

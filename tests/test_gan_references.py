@@ -6,7 +6,7 @@ import os
 import pytest
 import torch
 
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.testing import assert_exercise_sound
 from mpcheck_gan.references import REFERENCES, adain, fid, losses, penalty
 

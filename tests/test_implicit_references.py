@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.testing import assert_exercise_sound
 from mpcheck_implicit.references import REFERENCES
 

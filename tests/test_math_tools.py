@@ -24,7 +24,7 @@ def test_generator_sound(generator):
 
 
 def test_every_syllabus_generator_exists():
-    from mpcheck.plugins import registry
+    from mpcheck.host.plugins import registry
 
     ids = set(registry().generators)
     assert {"math.secant-iteration", "math.plane-equation", "math.determinant-lemma", "math.gaussian-sum",

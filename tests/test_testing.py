@@ -11,7 +11,7 @@ from mpcheck import params as P
 from mpcheck.answers.kinds import Integer, Parts, Real, Vector
 from mpcheck.api import Generator, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.plugins import registry
+from mpcheck.host.plugins import registry
 from mpcheck.testing import assert_generator_sound, assert_kind_sound, assert_params_rejected, is_json_native
 
 

@@ -5,7 +5,7 @@ import os
 import pytest
 import torch
 
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
 from mpcheck.exercises.checker import check_implementation
 from mpcheck.testing import assert_exercise_sound
 from mpcheck_vae.references import REFERENCES, loss, reparam

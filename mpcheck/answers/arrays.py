@@ -36,6 +36,20 @@ SHOWN_POSITIONS = 6
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
+def digits_clause(rtol: float, expected: Any) -> str:
+    """"; at least N significant digits each." — or just "." when every expected entry is a
+    whole number (no rounding to speak of)."""
+    if expected is not None and all_whole(expected):
+        return "."
+    return f"; at least {safe_digits(rtol)} significant digits each."
+
+
+def all_whole(value: Any) -> bool:
+    if isinstance(value, list):
+        return bool(value) and all(all_whole(v) for v in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+
+
 def read_entries(pieces: Sequence[str], where: str = "entry") -> list[float]:
     values = []
     for index, piece in enumerate(pieces, 1):
@@ -88,9 +102,11 @@ class Vector(AnswerKind):
 
     @property
     def instructions(self) -> str:  # type: ignore[override]
+        return self.instructions_for(None)
+
+    def instructions_for(self, expected: Any, interactive: bool = False) -> str:
         count = f"{self.length} numbers" if self.length else "numbers"
-        return (f"Answer with a list of {count}, e.g. [0.5, -1, 2]; "
-                f"at least {safe_digits(self.rtol)} significant digits each.")
+        return f"Answer with a list of {count}, e.g. [0.5, -1, 2]" + digits_clause(self.rtol, expected)
 
     def parse(self, text: str) -> list[float]:
         body = strip_outer(screen(text))
@@ -179,8 +195,13 @@ class Matrix(AnswerKind):
 
     @property
     def instructions(self) -> str:  # type: ignore[override]
-        return ("Answer with a matrix, e.g. [[1, 2], [3, 4]] or 1 2; 3 4 (rows separated by ; or new "
-                f"lines); at least {safe_digits(self.rtol)} significant digits each.")
+        return self.instructions_for(None)
+
+    def instructions_for(self, expected: Any, interactive: bool = False) -> str:
+        rows = ("on one line (1 2; 3 4 or [[1, 2], [3, 4]]) or one row per line, then an empty line"
+                if interactive else "e.g. [[1, 2], [3, 4]] or 1 2; 3 4 (rows separated by ; or new lines)")
+        return (f"Answer with a matrix, {rows}" + digits_clause(self.rtol, expected)[:-1]
+                + ". Positions (row, column) count from 1.")
 
     def parse(self, text: str) -> list[list[float]]:
         rows = split_rows(screen(text))

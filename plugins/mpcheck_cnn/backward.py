@@ -102,7 +102,7 @@ def _dk_solution(p: dict) -> str:
         for n in range(k):
             terms = [f"({num(d[i][j])})({num(x_pad[i * s + m][j * s + n])})"
                      for i in range(len(d)) for j in range(len(d[0]))]
-            lines.append(f"$\\partial L/\\partial K[{m}, {n}] = {' + '.join(terms)} = {num(out[m][n])}$")
+            lines.append(f"$\\partial L/\\partial K[{G.at(m, n)}] = {' + '.join(terms)} = {num(out[m][n])}$")
     lines.append(mat(out, name=r"\partial L/\partial K"))
     return "\n".join(lines)
 
@@ -238,7 +238,7 @@ def _dx_solution(p: dict) -> str:
             terms = [f"({num(rotated[m][n])})({num(framed[a + m][b + n])})"
                      for m in range(kh) for n in range(kw) if framed[a + m][b + n] != 0]
             sum_text = f"{' + '.join(terms)} = " if terms else ""
-            lines.append(f"$\\partial L/\\partial X_\\mathrm{{pad}}[{a}, {b}] = {sum_text}{num(value)}$")
+            lines.append(f"$\\partial L/\\partial X_\\mathrm{{pad}}[{G.at(a, b)}] = {sum_text}{num(value)}$")
     # real inputs sit at rows/columns pad … pad + size − 1 of X_pad; the stamps may stop short of them
     if len(stamped) < pad + p["input_size"][0] or len(stamped[0]) < pad + p["input_size"][1]:
         lines.append("The last input rows or columns were never under the kernel (the stride skipped "

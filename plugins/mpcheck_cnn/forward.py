@@ -77,7 +77,16 @@ def _products(x_pad, k, i: int, j: int, stride: int) -> str:
 
 
 def step_text(stride: int, index: str) -> str:
-    return index if stride == 1 else f"{stride}{index}"
+    """Where window ``index`` starts, every index counted from 1: ``s(i - 1)`` (``i - 1`` for stride 1)."""
+    return f"{index} - 1" if stride == 1 else f"{stride}({index} - 1)"
+
+
+def corner_text(stride: int, index: str, padding: int = 0) -> str:
+    """The first row (column) of window ``index`` in the unpadded input, counted from 1:
+    ``s(i - 1) + 1 - p``, written ``s i - (s - 1 + p)``."""
+    shift = stride - 1 + padding
+    lead = index if stride == 1 else f"{stride}{index}"
+    return f"{lead} - {shift}" if shift else lead
 
 
 def _forward_prompt(p: dict) -> str:
@@ -103,10 +112,10 @@ def _forward_solution(p: dict) -> str:
     lines.append(f"Output size: $\\lfloor ({h} - {kh})/{s} \\rfloor + 1 = {len(out)}$ rows and "
                  f"$\\lfloor ({w} - {kw})/{s} \\rfloor + 1 = {len(out[0])}$ columns.")
     lines.append(f"$Y[i, j] = \\sum_m \\sum_n K'[m, n]\\, X_\\mathrm{{pad}}[{step_text(s, 'i')} + m, "
-                 f"{step_text(s, 'j')} + n]$, with $K'$ the kernel used above:")
+                 f"{step_text(s, 'j')} + n]$, with $K'$ the kernel used above (positions count from 1):")
     for i, row in enumerate(out):
         for j, value in enumerate(row):
-            lines.append(f"$Y[{i}, {j}] = {_products(x_pad, k, i, j, s)} = {num(value)}$")
+            lines.append(f"$Y[{G.at(i, j)}] = {_products(x_pad, k, i, j, s)} = {num(value)}$")
     lines.append(mat(out, name="Y"))
     return "\n".join(lines)
 
@@ -206,8 +215,8 @@ def _toeplitz_solution(p: dict) -> str:
     rows = len(t)
     lines.append(f"Output length $\\lfloor ({p['length']} + 2 \\cdot {p['padding']} - {len(k)})/{p['stride']} "
                  f"\\rfloor + 1 = {rows}$, so $T$ is ${rows} \\times {p['length']}$.")
-    start = step_text(p["stride"], "i") + (f" - {p['padding']}" if p["padding"] else "")
-    lines.append(f"Row $i$ (from 0) holds ${vec(k)}$ starting at column ${start}$; taps that fall "
+    start = corner_text(p["stride"], "i", p["padding"])
+    lines.append(f"Row $i$ (counting from 1) holds ${vec(k)}$ starting at column ${start}$; taps that fall "
                  "on the zero padding drop out (they multiply zeros).")
     lines.append(mat(t, name="T"))
     return "\n".join(lines)

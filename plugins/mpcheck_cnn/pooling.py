@@ -93,8 +93,8 @@ def _pool_solution(p: dict) -> str:
         tie_note |= tie
         note = " (a tie: the first maximum in row-major order, as PyTorch picks)" if tie else ""
         lines.append(f"Window $({i}, {j})$, rows {top} to {top + s - 1} and columns {left} to {left + s - 1}: "
-                     f"the maximum ${num(x[r][c])}$ is at $X[{r}, {c}]${note}, which receives "
-                     f"$\\delta[{i}, {j}] = {num(d[i][j])}$.")
+                     f"the maximum ${num(x[r][c])}$ is at $X[{G.at(r, c)}]${note}, which receives "
+                     f"$\\delta[{G.at(i, j)}] = {num(d[i][j])}$.")
     if p["stride"] < s:
         lines.append("The windows overlap: where several windows pick the same entry, their gradients add.")
     covered = [(G.out_size(n, s, 0, p["stride"]) - 1) * p["stride"] + s for n in (h, w)]
@@ -220,7 +220,7 @@ def _unpool_solution(p: dict) -> str:
                 tie = " (a tie: the first in row-major order, as PyTorch keeps)" if G.has_tie(
                     p["pooled_from"], i * f, j * f, f) else ""
                 lines.append(f"Block $({i}, {j})$: the maximum of $A$ is ${num(p['pooled_from'][r][c])}$ at "
-                             f"$({r}, {c})${tie}, so $Y[{i}, {j}] = {num(y[i][j])}$ goes there.")
+                             f"$({G.at(r, c)})${tie}, so $Y[{G.at(i, j)}] = {num(y[i][j])}$ goes there.")
     lines.append(mat(_solve_unpool(p), name=r"\text{result}"))
     return "\n".join(lines)
 

@@ -18,7 +18,7 @@ from mpcheck.errors import ParamsError
 from mpcheck.text import mat, num, shape
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
-from mpcheck_cnn.forward import sample_kernel, step_text
+from mpcheck_cnn.forward import corner_text, sample_kernel
 
 #: the output size of a transposed conv along one dimension of size n (o: the output padding)
 TRANSPOSED_SIZE = r"(n - 1)s - 2p + d(k - 1) + o + 1"
@@ -79,10 +79,11 @@ def _values_solution(p: dict) -> str:
     h, w = G.shape(x)
     full = G.as_numbers(G.scatter(x, k, s))
     lines = ["Each input entry $X[i, j]$ stamps $X[i, j]\\, K$ onto the output with its top-left corner at "
-             f"$({step_text(s, 'i')}, {step_text(s, 'j')})$; where stamps overlap they add."]
+             f"$({corner_text(s, 'i')}, {corner_text(s, 'j')})$ (positions count from 1); where stamps overlap they add."]
     for i in range(h):
         for j in range(w):
-            lines.append(f"$X[{i}, {j}] = {num(x[i][j])}$: add ${num(x[i][j])} K$ at $({i * s}, {j * s})$")
+            lines.append(f"$X[{G.at(i, j)}] = {num(x[i][j])}$: add ${num(x[i][j])} K$ with its corner at "
+                         f"$({G.at(i * s, j * s)})$")
     lines.append(f"The sum of the stamps, ${len(full)} \\times {len(full[0])}$ (that is $(n - 1) \\cdot {s} + k$ "
                  f"per side):\n{mat(full)}")
     if pad:
@@ -121,7 +122,7 @@ TRANSPOSED_CONV = Generator(
     prompt=_values_prompt,
     solution=_values_solution,
     hints=lambda p: ["The output is a sum of copies of the kernel, each weighted by one input entry.",
-                     "Place copy $(i, j)$ at $(s i, s j)$; padding crops the border afterwards."],
+                     "Place copy $(i, j)$ with its corner at $(s(i - 1) + 1, s(j - 1) + 1)$; padding crops the border afterwards."],
     mistakes=VALUES_MISTAKES,
     tags=("transposed-conv", "upsampling"),
     difficulty=2,

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from mpcheck.errors import UserError
-from mpcheck.store import Attempt, CardRow, Store, now_iso
+from mpcheck.study.store import Attempt, CardRow, Store, now_iso
 
 EXPORT_FORMAT = "mpcheck-progress"
 EXPORT_VERSION = 1

@@ -7,7 +7,7 @@ Two stages, both on demand and at most once per process:
   references, one plugin at a time, so a plugin that fails is named and skipped alone.
 
 Both take ``only``, a set of plugin names, to load just those (``check`` loads the plugin that owns
-the problem, found in the catalogue). A full load refreshes the catalogue (``mpcheck.catalog``).
+the problem, found in the catalogue). A full load refreshes the catalogue (``mpcheck.host.catalog``).
 
 Environment: ``MPCHECK_LOAD_PLUGINS=a,b`` loads only those third-party distributions (empty:
 none); ``MPCHECK_DISABLE_PLUGINS=a,b`` skips plugins by name or distribution;
@@ -18,48 +18,16 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from typing import Any
 
 import pluggy
 
-from mpcheck import catalog, entrypoints, hookspecs
+from mpcheck.host import catalog, entrypoints, hookspecs
+from mpcheck.host.registry import PluginInfo, Registry
 from mpcheck.api import Derivation, Generator, Reference, Topic
 from mpcheck.errors import PluginError
 
 GROUP = entrypoints.GROUP
-
-
-@dataclass
-class PluginInfo:
-    name: str
-    distribution: str
-    version: str
-    builtin: bool
-    status: str = "ok"  # ok | failed | disabled
-    error: str | None = None
-    registered: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-    def how_to_disable(self) -> str:
-        if self.builtin:
-            return f"set MPCHECK_DISABLE_PLUGINS={self.name}"
-        return f"set MPCHECK_DISABLE_PLUGINS={self.name}, or `pip uninstall {self.distribution}`"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "distribution": self.distribution, "version": self.version,
-                "builtin": self.builtin, "status": self.status, "error": self.error,
-                "registered": self.registered, "warnings": self.warnings}
-
-
-@dataclass
-class Registry:
-    topics: dict[str, Topic] = field(default_factory=dict)
-    generators: dict[str, Generator] = field(default_factory=dict)
-    derivations: dict[str, Derivation] = field(default_factory=dict)
-    references: dict[str, Reference] = field(default_factory=dict)
-    #: item key ("generator:cnn.param-count", ...) -> plugin name, for error messages
-    owners: dict[str, str] = field(default_factory=dict)
 
 
 _manager: pluggy.PluginManager | None = None
@@ -259,3 +227,15 @@ def reset() -> None:
     entrypoints.forget()
     catalog.forget()
     _reported.clear()
+
+
+def catalogue() -> dict:
+    """The catalogue: from disk when still valid, else from loading every plugin (which writes it)."""
+    if catalog.known() is None:
+        reg = registry()  # a full load calls catalog.remember()
+        report()
+        if catalog.known() is None:  # loaded earlier in this process: remember it now
+            catalog.remember(reg, plugin_infos())
+    document = catalog.known()
+    assert document is not None
+    return document

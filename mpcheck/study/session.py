@@ -1,72 +1,36 @@
 """The asking loop shared by quiz, review and exam.
 
-One question at a time: show it, read one line per answer (one line per part for multi-part
-answers), act on the commands ``hint``, ``skip``, ``solution``, ``quit`` and ``help``, grade.
-Input is a terminal or a pipe: on a pipe each line read is echoed, so a scripted session reads
-like a typed one, and the end of input ends the session gracefully.
+One question at a time: show it, read the answer (``mpcheck.study.answer_reader``: commands at every
+prompt, part by part, matrices row by row, unreadable values asked again), grade. The end of
+input ends the session gracefully.
 
-Practice (quiz, review): an answer that cannot be read is explained and asked again; it is not an
-attempt. After a wrong answer the feedback, the expected answer and the worked solution follow at
-once (no extra keypress, so a scripted session stays one line per answer).
+Practice (quiz, review): after a wrong answer the feedback, the expected answer and the worked
+solution follow; when the next question (or the summary) would push them off the screen, the
+quiz first waits for Enter (on a terminal only: piped, it stays one line per answer).
 
-Exam: no hints, no solutions and no feedback until the end; an answer that cannot be read is
-graded as it stands (wrong, with the reason kept for the report), never re-asked; an empty line
-leaves the question blank; an answer given after the deadline is not graded.
+Exam: no hints, no solutions and no feedback until the end; every prompt shows the time left
+(``answer (12:04 left)> ``); an empty first line leaves the question blank; ``skip`` hands it
+back to the exam, which asks it again at the end; an answer given after the deadline is not graded.
 """
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any
 
 from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
+from mpcheck.study.answer_reader import Asking, LeaveQuestion, LineReader, QuitSession, Timer
 from mpcheck.markup import render
 from mpcheck.problem import Problem, Verdict, expected_lines
-from mpcheck.store import Attempt, now_iso
+from mpcheck.study.store import Attempt, now_iso
 
-PRACTICE_HELP = ("Type your answer, or: hint (a hint, one at a time), skip (next question, not "
-                 "recorded), solution (give up and see it), quit (end with a summary).")
-EXAM_HELP = "Type your answer, or: skip (leave it blank), quit (hand in the paper now)."
-
-
-class QuitSession(Exception):
-    """The student typed ``quit``."""
-
-
-class LineReader:
-    """One line at a time from a terminal (with a prompt) or a pipe (echoed)."""
-
-    def __init__(self, console: Console, stream: TextIO | None = None):
-        self.console = console
-        self.stream = stream if stream is not None else sys.stdin
-        self.interactive = _isatty(self.stream)
-
-    def read(self, prompt: str) -> str:
-        """The next line without its newline; EOFError at the end of input."""
-        if self.interactive:
-            return self.console.input(Text(prompt, style="bold cyan"))
-        self.console.print(Text(prompt, style="bold cyan"), end="")
-        line = self.stream.readline()
-        if not line:
-            self.console.print()
-            raise EOFError
-        line = line.rstrip("\r\n")
-        self.console.print(line, markup=False, highlight=False)
-        return line
-
-
-def _isatty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
+#: the lines of a session summary besides one per question
+SUMMARY_LINES = 8
 
 
 @dataclass
@@ -117,12 +81,11 @@ class Outcome:
 def render_question(console: Console, problem: Problem, header: str) -> None:
     gen = problem.generator
     body = Text(render(problem.prompt()))
-    if gen.answer_kind.instructions:
-        body.append("\n\n" + render(gen.answer_kind.instructions), style="dim")
+    instructions = gen.answer_kind.instructions_for(problem.answer, interactive=True)
+    if instructions:
+        body.append("\n\n" + render(instructions), style="dim")
     console.print()
-    # a concept question's title is the start of its text: the panel shows the text already
-    title = "Concept question" if gen.origin == "question" else gen.title
-    console.print(Panel(body, title=Text.assemble((header + "  ", "bold cyan"), (title, "bold")),
+    console.print(Panel(body, title=Text.assemble((header + "  ", "bold cyan"), (gen.title, "bold")),
                         subtitle=f"{gen.id} · seed {problem.seed}", title_align="left",
                         subtitle_align="right"))
 
@@ -146,79 +109,26 @@ def render_feedback(console: Console, outcome: Outcome) -> None:
                         border_style="green"))
 
 
-def part_names(problem: Problem) -> list[str]:
-    """The parts of a multi-part answer, in the order they are asked (empty otherwise)."""
-    parts = getattr(problem.generator.answer_kind, "parts", None)
-    return list(parts) if parts else []
-
-
-def read_answer(reader: LineReader, problem: Problem, first: str) -> str:
-    """The answer text for grading: the line itself, or for a multi-part answer one more line per
-    part, joined as a JSON object of part texts (the form ``mpcheck check`` accepts)."""
-    names = part_names(problem)
-    if not names:
-        return first
-    texts = {names[0]: _without_label(first, names[0])}
-    for name in names[1:]:
-        texts[name] = _without_label(reader.read(f"{name}> "), name)
-    return json.dumps(texts, ensure_ascii=False)
-
-
-def _without_label(line: str, name: str) -> str:
-    # "h: [0.1, 0.2]" and "[0.1, 0.2]" mean the same on the line asked for h
-    head, sep, rest = line.partition(":")
-    return rest.strip() if sep and head.strip() == name else line.strip()
-
-
 def ask(problem: Problem, reader: LineReader, console: Console, header: str, *, exam: bool = False,
-        deadline: float | None = None, clock: Callable[[], float] = time.monotonic) -> Outcome:
+        timer: Timer | None = None, clock: Callable[[], float] = time.monotonic) -> Outcome:
     """Ask one question until it is answered, skipped or given up. Raises QuitSession on
     ``quit`` and EOFError at the end of input."""
     render_question(console, problem, header)
-    names = part_names(problem)
-    prompt = f"{names[0]}> " if names else "answer> "
-    start, hints_shown = clock(), 0
-    hints = problem.hints()
+    asking = Asking(problem, reader, console, exam, timer)
+    start = clock()
     while True:
-        line = reader.read(prompt)
-        command = line.strip().lower()
+        try:
+            text = asking.answer()
+        except LeaveQuestion as leave:
+            return Outcome(problem, leave.status, answer=leave.answer, hints=asking.hints_shown,
+                           seconds=clock() - start)
         elapsed = clock() - start
-        if command == "quit":
-            raise QuitSession
-        if command in ("help", "?"):
-            console.print(EXAM_HELP if exam else PRACTICE_HELP, style="dim")
-            continue
-        if command == "skip":
-            return Outcome(problem, "blank" if exam else "skipped", hints=hints_shown, seconds=elapsed)
-        if command in ("hint", "solution") and exam:
-            console.print(f"No {command}s during an exam. " + EXAM_HELP, style="yellow")
-            continue
-        if command == "hint":
-            if hints_shown < len(hints):
-                console.print(Text.assemble(("Hint: ", "bold yellow"), render(hints[hints_shown])))
-                hints_shown += 1
-            else:
-                console.print("No more hints for this one." if hints else "No hints for this one.",
-                              style="yellow")
-            continue
-        if command == "solution":
-            return Outcome(problem, "revealed", hints=hints_shown, seconds=elapsed)
-        if not command:
-            if exam:
-                return Outcome(problem, "blank", seconds=elapsed)
-            console.print(PRACTICE_HELP, style="dim")
-            continue
-        text = read_answer(reader, problem, line)
-        elapsed = clock() - start
-        if exam and deadline is not None and clock() > deadline:
-            return Outcome(problem, "late", answer=text, seconds=elapsed)
         verdict = problem.check(text)
-        if verdict.error and not exam:
-            console.print(Text.assemble(("Could not read that answer: ", "bold yellow"), verdict.error,
-                                        "\nTry again (not counted)."))
-            continue
-        return Outcome(problem, "answered", answer=text, verdict=verdict, hints=hints_shown,
-                       seconds=elapsed)
+        if not verdict.error:
+            return Outcome(problem, "answered", answer=text, verdict=verdict, hints=asking.hints_shown,
+                           seconds=elapsed)
+        console.print(Text.assemble(("Could not read that answer: ", "bold yellow"), verdict.error,
+                                    "\nTry again (not counted)."))
 
 
 @dataclass
@@ -238,7 +148,7 @@ class SessionResult:
                 "questions": [o.to_json() for o in self.outcomes]}
 
 
-def ask_or_stop(console: Console, ask_fn: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome | str:
+def ask_or_stop(console: Console, ask_fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``ask_fn(*args, **kwargs)``, or why the session stops: "quit", "eof" or "interrupted"."""
     try:
         return ask_fn(*args, **kwargs)
@@ -251,15 +161,47 @@ def ask_or_stop(console: Console, ask_fn: Callable[..., Outcome], *args: Any, **
         return "interrupted"
 
 
+def _height(console: Console, render: Callable[..., None], *args: Any) -> int:
+    """How many lines ``render(console, *args)`` takes on screen (rendered, not shown)."""
+    with console.capture() as capture:
+        render(console, *args)
+    return capture.get().count("\n")
+
+
+def show_feedback(console: Console, outcome: Outcome) -> int:
+    """``render_feedback``; returns how many lines it took on screen."""
+    with console.capture() as capture:
+        render_feedback(console, outcome)
+    shown = capture.get()
+    console.file.write(shown)
+    console.file.flush()
+    return shown.count("\n")
+
+
+def pause_after(reader: LineReader, console: Console, shown: int, coming: int) -> None:
+    """On a terminal, wait for Enter when the ``coming`` lines would push the ``shown`` lines of
+    feedback off the screen before they are read."""
+    if reader.interactive and shown + coming + 1 > console.height:
+        if reader.read("Press Enter to go on (or type quit) ").strip().lower() == "quit":
+            raise QuitSession
+
+
 def run_practice(problems: list[Problem], reader: LineReader, console: Console,
                  record: Callable[[Outcome], None] | None = None) -> SessionResult:
     """Ask each problem in turn with feedback after each answer. ``record`` is called for every
     answered (or revealed) question before its feedback is shown, so it is already stored when
     the student reads the solution."""
     outcomes: list[Outcome] = []
-    ended = "done"
+    ended, feedback = "done", 0
     for number, problem in enumerate(problems, 1):
-        outcome = ask_or_stop(console, ask, problem, reader, console, f"Question {number}/{len(problems)}")
+        header = f"Question {number}/{len(problems)}"
+        if feedback and reader.interactive:
+            coming = _height(console, render_question, problem, header)
+            if isinstance(stop := ask_or_stop(console, pause_after, reader, console, feedback, coming), str):
+                ended = stop
+                break
+        feedback = 0
+        outcome = ask_or_stop(console, ask, problem, reader, console, header)
         if isinstance(outcome, str):
             ended = outcome
             break
@@ -269,7 +211,9 @@ def run_practice(problems: list[Problem], reader: LineReader, console: Console,
             continue
         if record is not None:
             record(outcome)
-        render_feedback(console, outcome)
+        feedback = show_feedback(console, outcome)
+    if feedback and ended == "done":  # the summary comes next: a row per question and a few more
+        ended = ask_or_stop(console, pause_after, reader, console, feedback, len(outcomes) + SUMMARY_LINES) or ended
     return SessionResult(outcomes, ended)
 
 

@@ -32,7 +32,7 @@ from typing import Any
 from mpcheck.errors import UserError
 
 FILENAME = "progress.db"
-MODES = ("practice", "review", "exam")
+MODES = ("practice", "review", "exam", "code")  # code: a passed exercise (mpcheck exercise check)
 BUSY_TIMEOUT_S = 30.0
 
 MIGRATIONS: list[list[str]] = [
@@ -65,6 +65,14 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX cards_by_due ON cards (due)",
     ],
 ]
+MIGRATIONS.append([  # version 2: mode "code"; SQLite cannot change a CHECK, so the table is rebuilt
+    MIGRATIONS[0][0].replace("CREATE TABLE attempts (", "CREATE TABLE attempts_v2 (")
+                    .replace("'exam'))", "'exam', 'code'))"),
+    "INSERT INTO attempts_v2 SELECT * FROM attempts",
+    "DROP TABLE attempts",
+    "ALTER TABLE attempts_v2 RENAME TO attempts",
+    MIGRATIONS[0][1],
+])
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

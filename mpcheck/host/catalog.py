@@ -29,11 +29,11 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mpcheck import entrypoints
+from mpcheck.host import entrypoints
 
 if TYPE_CHECKING:
     from mpcheck.api import Generator
-    from mpcheck.plugins import PluginInfo, Registry
+    from mpcheck.host.registry import PluginInfo, Registry
 
 VERSION = 1
 VARIABLES = ("MPCHECK_LOAD_PLUGINS", "MPCHECK_DISABLE_PLUGINS", "MPCHECK_STRICT_PLUGINS")
@@ -176,19 +176,6 @@ def known() -> dict[str, Any] | None:
     global _current
     if _current is None:
         _current = _read()
-    return _current
-
-
-def current() -> dict[str, Any]:
-    """The catalogue: from disk when still valid, else from loading every plugin (which writes it)."""
-    if known() is None:
-        from mpcheck import plugins
-
-        reg = plugins.registry()  # a full load calls remember()
-        plugins.report()
-        if _current is None:  # loaded earlier in this process: remember it now
-            remember(reg, plugins.plugin_infos())
-    assert _current is not None
     return _current
 
 

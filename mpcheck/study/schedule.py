@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from fsrs import Card, Rating, Scheduler
 
-from mpcheck.store import CardRow
+from mpcheck.study.store import CardRow
 
 # fuzzing spreads due dates randomly; off, so the same answers give the same schedule
 SCHEDULER = Scheduler(enable_fuzzing=False)
@@ -77,13 +77,20 @@ def until(moment: float, now: datetime | None = None) -> str:
 def review_queue(generators: list, cards: dict[str, CardRow], n: int, seed: int,
                  now: datetime | None = None) -> list:
     """What to review, ``n`` at most: due items first (most overdue first, topics interleaved),
-    then items never reviewed (shuffled by ``seed``, topics interleaved)."""
-    from mpcheck.deck import by_topic, interleave, shuffled
+    then items never reviewed (shuffled by ``seed``, topics interleaved; within a topic two
+    generated problems for each concept question, as in a quiz). Each item at most once."""
+    from mpcheck.study.deck import by_topic, favour_problems, interleave, is_question, shuffled
 
     now = now or utcnow()
     seen = [g for g in generators if g.id in cards]
     due = sorted((g for g in seen if is_due(cards[g.id], now)), key=lambda g: (cards[g.id].due, g.id))
     due_groups = by_topic(due)  # dicts keep insertion order: the topic with the oldest item first
     fresh = by_topic(sorted((g for g in generators if g.id not in cards), key=lambda g: g.id))
-    fresh_groups = [shuffled(fresh[t], seed, t) for t in shuffled(sorted(fresh), seed, "topics")]
+
+    def new_items(topic: str) -> list:
+        items = shuffled(fresh[topic], seed, topic)
+        return list(favour_problems([g for g in items if not is_question(g)],
+                                    [g for g in items if is_question(g)]))
+
+    fresh_groups = [new_items(t) for t in shuffled(sorted(fresh), seed, "topics")]
     return (interleave(due_groups.values()) + interleave(fresh_groups))[:n]
