@@ -56,7 +56,7 @@ def check_markup(what: str, text: Any, where: str) -> None:
     terminal, LaTeX and Markdown."""
     from mpcheck.markup import TARGETS, lint, render
 
-    assert isinstance(text, str) and text.strip(), f"{where}: the {what} is empty: {text!r}"
+    assert isinstance(text, str) and text.strip(), f"{where}: empty {what} (the {what} is empty: {text!r})"
     issues = lint(text)
     assert not issues, f"{where}: the {what} is not clean markup: {'; '.join(issues)}\n{text}"
     for target in TARGETS:
