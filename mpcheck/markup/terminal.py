@@ -138,8 +138,8 @@ def _gap(left: _Piece, right: _Piece) -> str:
         return ""
     if left.loose and right.block.string()[:1].isalnum():
         return " "  # F_y y′, not F_yy′
-    if left.cls == "rel" and right.cls == "rel":
-        return ""
+    if left.cls == "rel" and right.cls == "rel" or right.cls in ("punct", "close") or left.cls == "open":
+        return ""  # as TeX: nothing before a comma or a closing bracket, nothing after an opening one
     if "rel" in (left.cls, right.cls) or "bin" in (left.cls, right.cls) or left.cls == "punct":
         return " "
     if left.cls == "op" and right.cls in ("ord", "op"):
