@@ -58,6 +58,14 @@ def run_cli_modules(*args: str, env: dict[str, str] | None = None
     return done, set(json.loads(line[-1][len("MODULES="):]))
 
 
+def keyboard_interrupts() -> None:
+    """Let Ctrl-C reach the process: a shell that starts the tests in the background without job
+    control makes them ignore SIGINT, and an ignored signal stays ignored across exec."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\r")
 
 
@@ -79,6 +87,7 @@ class Terminal:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: size the terminal, then become the CLI
             fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+            keyboard_interrupts()
             os.execvpe(sys.executable, [sys.executable, "-m", "mpcheck", *args], environment)
         self.raw = b""
         self.code: int | None = None

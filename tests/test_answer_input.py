@@ -15,7 +15,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from cli_helpers import Terminal
+from cli_helpers import Terminal, keyboard_interrupts
 from mpcheck.cli import app
 from mpcheck.cli.lookup import registry
 from mpcheck.problem import Problem
@@ -214,7 +214,8 @@ def test_sigint_on_a_pipe_exits_130_and_keeps_every_answer(tmp_path, command):
             else ["exam", "cnn.conv-output-size", "-n", "3", "--seed", "2"])
     env = {**os.environ, "MPCHECK_HOME": str(tmp_path)}
     session = subprocess.Popen([sys.executable, "-m", "mpcheck", *args], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                               preexec_fn=keyboard_interrupts)
     try:
         session.stdin.write(first.answer_text + "\n")
         session.stdin.flush()

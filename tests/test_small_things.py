@@ -93,6 +93,10 @@ def test_no_digits_are_asked_of_whole_numbers():
     shown = run_cli("show", "cnn.unpooling", "--seed", "2").stdout
     assert "significant digits" not in shown
     assert Problem.from_seed(registry().generators["cnn.unpooling"], 2).to_json()["instructions"] == unpool.instructions
+    count = Problem.from_seed(registry().generators["cnn.q-param-count"], 1)  # a numeric concept question
+    assert count.answer == 608 and "significant digits" not in count.instructions
+    half = Problem.from_seed(registry().generators["rnn.q-sigmoid-gamma"], 1)
+    assert "at least 4 significant digits" in half.instructions
 
 
 def test_part_names_are_read_in_any_case():
