@@ -301,9 +301,21 @@ def check_implementation(exercise: Exercise, function: Callable, device: str = "
 
     A crash inside ``function`` fails that case with the error's text; ``forbid`` makes the
     exercise's forbidden built-ins raise while ``function`` runs (not while the oracle does)."""
-    with full_precision(device):
+    with full_precision(device), one_thread():
         prepared = prepare(exercise, device, seed)
         return judge(prepared, run_cases(function, prepared, forbid))
+
+
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """The cases are small: one CPU thread runs them faster, and far steadier on a busy machine,
+    than waking a thread pool for every operation."""
+    saved = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(saved)
 
 
 @contextlib.contextmanager
