@@ -226,3 +226,11 @@ def test_positional_encoding_solution_shows_the_values_it_grades():
     assert "\\cos(0.5\\pi) = 0$" in solution and "\\sin(1\\pi) = 0$" in solution
     assert "\\cdot (-0.25)" in solution and "\\cdot -" not in solution
     assert pr.answer["values"][:4] == [1.0, 0.0, 0.0, -1.0]
+
+
+def test_sampled_splat_covariances_depend_on_the_rotation():
+    # with equal scales Σ = s² I whatever R is: a student who ignores the rotation would be right
+    for seed in range(300):
+        p = Problem.from_seed(gaussians.GAUSSIAN_COVARIANCE, seed).params
+        unrotated = np.array(gaussians.covariance({**p, "angle": 0.0}))
+        assert not np.allclose(gaussians.covariance(p), unrotated, atol=1e-9), (seed, p)

@@ -44,8 +44,12 @@ def covariance(p: dict, square: bool = True, order: str = "RS") -> list[list[flo
 
 
 def _cov_sample(rng) -> dict:
-    return {"angle": float(sampling.pick(rng, [30, 45, 60, 90, 120, -45])),
-            "scales": [sampling.pick(rng, [0.5, 1.0, 2.0, 3.0]), sampling.pick(rng, [0.5, 1.5, 2.5])]}
+    angle = float(sampling.pick(rng, [30, 45, 60, 90, 120, -45]))
+    while True:
+        scales = [sampling.pick(rng, [0.5, 1.0, 2.0, 3.0]), sampling.pick(rng, [0.5, 1.5, 2.5])]
+        # equal scales make an isotropic Σ = s² I that no rotation changes: the question would not test R
+        if scales[0] != scales[1]:
+            return {"angle": angle, "scales": scales}
 
 
 def _cov_validate(p: dict) -> None:
