@@ -15,7 +15,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Integer, Mistake, Parts, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, paren
+from mpcheck.text import exact, num, paren
 
 KEYS = ("x", "L", "include_input")
 MAX_L = 12
@@ -70,7 +70,7 @@ def _validate(p: dict) -> None:
 
 def _prompt(p: dict) -> str:
     d = len(p["x"])
-    point = f"p = {num(p['x'][0])}" if d == 1 else f"p = ({', '.join(num(v) for v in p['x'])})"
+    point = f"p = {exact(p['x'][0])}" if d == 1 else f"p = ({', '.join(exact(v) for v in p['x'])})"
     keep = ("the raw coordinates first, then " if p["include_input"] else "")
     return (f"NeRF encodes each coordinate of ${point}$ with $L = {p['L']}$ frequencies:\n"
             "$$\\gamma(p) = \\left(\\sin(2^0 \\pi p), \\cos(2^0 \\pi p), \\dots, \\sin(2^{L-1} \\pi p), "
@@ -82,7 +82,7 @@ def _solution(p: dict) -> str:
     lines = []
     for j, coordinate in enumerate(p["x"], 1):
         if len(p["x"]) > 1:
-            lines.append(f"Coordinate ${j}$, $p_{{{j}}} = {num(coordinate)}$:")
+            lines.append(f"Coordinate ${j}$, $p_{{{j}}} = {exact(coordinate)}$:")
         for k in range(p["L"]):
             angle = 2**k * coordinate
             sine, cosine = sin_cos(coordinate, k)

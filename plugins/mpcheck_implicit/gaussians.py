@@ -13,7 +13,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake, Real
 from mpcheck.errors import ParamsError
-from mpcheck.text import bmatrix, num, vec
+from mpcheck.text import EXACT_DIGITS, bmatrix, exact, exact_vec, num, vec
 
 
 def rotation(degrees: float) -> list[list[float]]:
@@ -61,8 +61,8 @@ def _cov_validate(p: dict) -> None:
 
 
 def _cov_prompt(p: dict) -> str:
-    return (f"A 2-D Gaussian splat is rotated by $\\theta = {num(p['angle'])}^\\circ$ and scaled by "
-            f"$S = \\mathrm{{diag}}({num(p['scales'][0])}, {num(p['scales'][1])})$ along its own axes.\n"
+    return (f"A 2-D Gaussian splat is rotated by $\\theta = {exact(p['angle'])}^\\circ$ and scaled by "
+            f"$S = \\mathrm{{diag}}({exact(p['scales'][0])}, {exact(p['scales'][1])})$ along its own axes.\n"
             "Give its covariance $\\Sigma = R S S^\\top R^\\top$ with "
             "$R = \\begin{bmatrix} \\cos\\theta & -\\sin\\theta \\\\ \\sin\\theta & \\cos\\theta \\end{bmatrix}$.")
 
@@ -144,9 +144,9 @@ def _splat_validate(p: dict) -> None:
 
 
 def _splat_prompt(p: dict) -> str:
-    return (f"A projected Gaussian splat has mean $\\mu = {vec(p['mean'])}$, covariance "
-            f"$\\Sigma = {bmatrix(p['covariance'])}$ and opacity $o = {num(p['opacity'])}$.\n"
-            f"What is its alpha at pixel $x = {vec(p['pixel'])}$, "
+    return (f"A projected Gaussian splat has mean $\\mu = {exact_vec(p['mean'])}$, covariance "
+            f"$\\Sigma = {bmatrix(p['covariance'], EXACT_DIGITS)}$ and opacity $o = {exact(p['opacity'])}$.\n"
+            f"What is its alpha at pixel $x = {exact_vec(p['pixel'])}$, "
             "$\\alpha = o \\exp\\left(-\\tfrac{1}{2} (x - \\mu)^\\top \\Sigma^{-1} (x - \\mu)\\right)$?")
 
 
