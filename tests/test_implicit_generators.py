@@ -214,3 +214,23 @@ def test_edge_params_never_crash(generator):
         p.check("0")
 
     run()
+
+
+def test_positional_encoding_solution_shows_the_values_it_grades():
+    # cos(π/2) and sin(π) are float noise (6e-17, 1.2e-16) that the answer rounds to 0: the worked
+    # solution must say 0 too, and write a negative coordinate in parentheses after \cdot
+    params = {"x": [0.5, -0.25], "L": 2, "include_input": False}
+    pr = Problem.from_params(encoding.POSITIONAL_ENCODING, params)
+    solution = pr.solution()
+    assert "e-1" not in solution, solution
+    assert "\\cos(0.5\\pi) = 0$" in solution and "\\sin(1\\pi) = 0$" in solution
+    assert "\\cdot (-0.25)" in solution and "\\cdot -" not in solution
+    assert pr.answer["values"][:4] == [1.0, 0.0, 0.0, -1.0]
+
+
+def test_sampled_splat_covariances_depend_on_the_rotation():
+    # with equal scales Σ = s² I whatever R is: a student who ignores the rotation would be right
+    for seed in range(300):
+        p = Problem.from_seed(gaussians.GAUSSIAN_COVARIANCE, seed).params
+        unrotated = np.array(gaussians.covariance({**p, "angle": 0.0}))
+        assert not np.allclose(gaussians.covariance(p), unrotated, atol=1e-9), (seed, p)

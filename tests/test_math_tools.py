@@ -168,3 +168,16 @@ def test_edge_params_never_crash(generator, strategy):
         p.check("0")
 
     run()
+
+
+def test_secant_names_a_mistake_however_far_it_runs():
+    # multiplying by the slope instead of dividing squares f: two steps from x_0 = -3, x_1 = -2.5 on
+    # x^3 + 3x + 5 land near -2.1e13, which is still the answer of that mistake and must be named
+    params = {"coefficients": [1, 0, 3, 5], "x0": -3.0, "x1": -2.5, "steps": 2}
+    f = lambda x: x**3 + 3 * x + 5  # noqa: E731
+    x0, x1 = params["x0"], params["x1"]
+    x2 = x1 - f(x1) * (f(x1) - f(x0)) / (x1 - x0)
+    x3 = x2 - f(x2) * (f(x2) - f(x1)) / (x2 - x1)
+    assert abs(x3) > 1e12
+    verdict = problem(secant.SECANT_ITERATION, params).check(repr(x3))
+    assert not verdict.correct and verdict.mistake == "multiplied-by-slope"

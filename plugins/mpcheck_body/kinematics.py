@@ -14,7 +14,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num
+from mpcheck.text import exact, num
 from mpcheck_body.formatting import clean, point
 
 KEYS = ("lengths", "angles")
@@ -72,9 +72,9 @@ def _validate(p: dict) -> None:
 
 def _prompt(p: dict) -> str:
     bones = len(p["lengths"])
-    return (f"A planar arm has {bones} bones of lengths ${', '.join(num(l) for l in p['lengths'])}$ from the root "
+    return (f"A planar arm has {bones} bones of lengths ${', '.join(exact(l) for l in p['lengths'])}$ from the root "
             "at the origin. Joint $i$ rotates bone $i$ by $\\theta_i$ relative to its parent bone (the first "
-            f"relative to the $x$-axis), with $\\theta = ({', '.join(num(a) for a in p['angles'])})$ in degrees.\n"
+            f"relative to the $x$-axis), with $\\theta = ({', '.join(exact(a) for a in p['angles'])})$ in degrees.\n"
             "With $T_i = \\mathrm{Rot}(\\theta_i)\\,\\mathrm{Trans}(l_i, 0)$, give the end of the last bone, "
             "$G_n [0, 0, 1]^\\top$ with $G_n = T_1 T_2 \\cdots T_n$, as $[x, y]$.")
 

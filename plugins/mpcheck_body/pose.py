@@ -14,7 +14,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Real, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import bmatrix, num
+from mpcheck.text import EXACT_DIGITS, bmatrix, exact, exact_vec, num
 from mpcheck_body.formatting import clean, factor, point
 
 # --- soft-argmax --------------------------------------------------------------------------------
@@ -74,9 +74,9 @@ def _soft_validate(p: dict) -> None:
 def _soft_prompt(p: dict) -> str:
     return ("A network predicts this heatmap for one joint (columns $x = 1, 2, \\dots$ from the left, "
             "rows $y = 1, 2, \\dots$ from the top):\n"
-            f"$$h = {bmatrix(p['heatmap'])}$$\n"
+            f"$$h = {bmatrix(p['heatmap'], EXACT_DIGITS)}$$\n"
             f"Give the soft-argmax $\\sum_{{x, y}} \\mathrm{{softmax}}(\\beta h)_{{x, y}}\\,(x, y)$ with "
-            f"$\\beta = {num(p['beta'])}$, as $[x, y]$.")
+            f"$\\beta = {exact(p['beta'])}$, as $[x, y]$.")
 
 
 def _soft_solution(p: dict) -> str:
@@ -165,10 +165,10 @@ def _reprojection_validate(p: dict) -> None:
 
 
 def _reprojection_prompt(p: dict) -> str:
-    pairs = "\n".join(f"$X_{{{i + 1}}} = {point(X)}$ was detected at $x_{{{i + 1}}} = {point(x)}$."
+    pairs = "\n".join(f"$X_{{{i + 1}}} = {exact_vec(X)}$ was detected at $x_{{{i + 1}}} = {exact_vec(x)}$."
                       for i, (X, x) in enumerate(zip(p["points"], p["detections"])))
-    return (f"A pinhole camera has focal length $f = {num(p['focal'])}$ pixels and principal point "
-            f"$c = {point(p['center'])}$: $\\pi(X, Y, Z) = (f X / Z + c_x,\\; f Y / Z + c_y)$.\n{pairs}\n"
+    return (f"A pinhole camera has focal length $f = {exact(p['focal'])}$ pixels and principal point "
+            f"$c = {exact_vec(p['center'])}$: $\\pi(X, Y, Z) = (f X / Z + c_x,\\; f Y / Z + c_y)$.\n{pairs}\n"
             "Give the reprojection error $E = \\sum_i \\lVert \\pi(X_i) - x_i \\rVert^2$ (in squared pixels).")
 
 

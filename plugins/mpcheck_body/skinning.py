@@ -12,7 +12,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import bmatrix, num
+from mpcheck.text import EXACT_DIGITS, bmatrix, exact, exact_vec, num
 from mpcheck_body.formatting import clean, factor, point
 
 LBS_KEYS = ("vertex", "weights", "transforms")
@@ -95,11 +95,11 @@ def _lbs_validate(p: dict) -> None:
 
 
 def _lbs_prompt(p: dict) -> str:
-    weights = ", ".join(num(w) for w in p["weights"])
-    bones = "\n".join(f"$$G_{{{k + 1}}} = {bmatrix(G)}$$" for k, G in enumerate(p["transforms"]))
+    weights = ", ".join(exact(w) for w in p["weights"])
+    bones = "\n".join(f"$$G_{{{k + 1}}} = {bmatrix(G, EXACT_DIGITS)}$$" for k, G in enumerate(p["transforms"]))
     note = ("" if abs(sum(p["weights"]) - 1) < 1e-9
             else " (raw influences: normalise them so they sum to 1)")
-    return (f"Linear blend skinning moves the rest-pose vertex $t = {point(p['vertex'])}$ with the bone "
+    return (f"Linear blend skinning moves the rest-pose vertex $t = {exact_vec(p['vertex'])}$ with the bone "
             f"transforms below and skinning weights $w = ({weights})${note}.\n"
             f"{bones}\n"
             "Give the skinned vertex $t' = \\sum_k w_k G_k \\begin{bmatrix} t \\\\ 1 \\end{bmatrix}$ "
@@ -182,10 +182,10 @@ def _shape_validate(p: dict) -> None:
 
 def _shape_prompt(p: dict) -> str:
     # one formula per direction, so that a long list can break between them on paper
-    directions = ", ".join(f"$S_{{{j + 1}}} = {point(d)}$" for j, d in enumerate(p["directions"]))
+    directions = ", ".join(f"$S_{{{j + 1}}} = {exact_vec(d)}$" for j, d in enumerate(p["directions"]))
     return ("A body model's shape space is a PCA of registered scans: $T = \\mu + \\sum_j \\beta_j S_j$.\n"
-            f"For one vertex the mean is $\\mu = {point(p['mean'])}$ and the shape directions are {directions}.\n"
-            f"Give the vertex for the shape coefficients $\\beta = ({', '.join(num(b) for b in p['betas'])})$.")
+            f"For one vertex the mean is $\\mu = {exact_vec(p['mean'])}$ and the shape directions are {directions}.\n"
+            f"Give the vertex for the shape coefficients $\\beta = ({', '.join(exact(b) for b in p['betas'])})$.")
 
 
 def _shape_solution(p: dict) -> str:

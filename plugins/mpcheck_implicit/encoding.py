@@ -15,22 +15,30 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Integer, Mistake, Parts, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num
+from mpcheck.text import exact, num, paren
 
 KEYS = ("x", "L", "include_input")
 MAX_L = 12
+
+
+def tidy(v: float) -> float:
+    """Float noise away: cos(π/2) is 6.1e-17 in floating point, 0 on paper and in the answer."""
+    return round(v, 12) + 0.0
+
+
+def sin_cos(coordinate: float, k: int, pi: bool = True) -> tuple[float, float]:
+    # sin(2^k π p), cos(2^k π p)
+    angle = 2**k * (math.pi if pi else 1.0) * coordinate
+    return tidy(math.sin(angle)), tidy(math.cos(angle))
 
 
 def encode(p: dict, pi: bool = True, first_power: int = 0, cosines: bool = True) -> list[float]:
     out = list(p["x"]) if p["include_input"] else []
     for coordinate in p["x"]:
         for k in range(first_power, first_power + p["L"]):
-            # sin(2^k π p), cos(2^k π p)
-            angle = 2**k * (math.pi if pi else 1.0) * coordinate
-            out.append(math.sin(angle))
-            if cosines:
-                out.append(math.cos(angle))
-    return [round(v, 12) + 0.0 for v in out]
+            sine, cosine = sin_cos(coordinate, k, pi)
+            out += [sine, cosine] if cosines else [sine]
+    return [tidy(v) for v in out]
 
 
 def size(p: dict, with_input: bool | None = None, cosines: bool = True) -> int:
@@ -62,7 +70,7 @@ def _validate(p: dict) -> None:
 
 def _prompt(p: dict) -> str:
     d = len(p["x"])
-    point = f"p = {num(p['x'][0])}" if d == 1 else f"p = ({', '.join(num(v) for v in p['x'])})"
+    point = f"p = {exact(p['x'][0])}" if d == 1 else f"p = ({', '.join(exact(v) for v in p['x'])})"
     keep = ("the raw coordinates first, then " if p["include_input"] else "")
     return (f"NeRF encodes each coordinate of ${point}$ with $L = {p['L']}$ frequencies:\n"
             "$$\\gamma(p) = \\left(\\sin(2^0 \\pi p), \\cos(2^0 \\pi p), \\dots, \\sin(2^{L-1} \\pi p), "
@@ -72,11 +80,14 @@ def _prompt(p: dict) -> str:
 
 def _solution(p: dict) -> str:
     lines = []
-    for coordinate in p["x"]:
+    for j, coordinate in enumerate(p["x"], 1):
+        if len(p["x"]) > 1:
+            lines.append(f"Coordinate ${j}$, $p_{{{j}}} = {exact(coordinate)}$:")
         for k in range(p["L"]):
             angle = 2**k * coordinate
-            lines.append(f"$k = {k}$: $\\sin({num(2**k)} \\pi \\cdot {num(coordinate)}) = \\sin({num(angle)}\\pi) = "
-                         f"{num(math.sin(angle * math.pi), 6)}$, $\\cos({num(angle)}\\pi) = {num(math.cos(angle * math.pi), 6)}$")
+            sine, cosine = sin_cos(coordinate, k)
+            lines.append(f"$k = {k}$: $\\sin({num(2**k)} \\pi \\cdot {paren(coordinate)}) = \\sin({num(angle)}\\pi) = "
+                         f"{num(sine, 6)}$, $\\cos({num(angle)}\\pi) = {num(cosine, 6)}$")
     d = len(p["x"])
     count = f"2 \\cdot {p['L']} \\cdot {d}" + (f" + {d}" if p["include_input"] else "")
     lines.append(f"Size: ${count} = {size(p)}$" + (" (the raw input is kept in front)." if p["include_input"] else "."))

@@ -16,7 +16,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Real
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
+from mpcheck.text import exact, exact_vec, num, vec
 
 # --- trilinear interpolation -------------------------------------------------------------------------
 
@@ -58,13 +58,13 @@ def _tri_validate(p: dict) -> None:
 
 
 def _corner_table(p: dict) -> str:
-    cells = " \\\\ ".join(f"({i}, {j}, {k}) & {num(v)}" for (i, j, k), v in zip(CORNERS, p["values"]))
+    cells = " \\\\ ".join(f"({i}, {j}, {k}) & {exact(v)}" for (i, j, k), v in zip(CORNERS, p["values"]))
     return ("$$\\begin{array}{|c|c|}\\hline (x, y, z) & f \\\\ \\hline " + cells + " \\\\ \\hline\\end{array}$$")
 
 
 def _tri_prompt(p: dict) -> str:
     return ("A feature grid stores these values at the corners of a unit cell:\n" + _corner_table(p) + "\n"
-            f"Interpolate trilinearly at $(x, y, z) = ({', '.join(num(t) for t in p['point'])})$.")
+            f"Interpolate trilinearly at $(x, y, z) = ({', '.join(exact(t) for t in p['point'])})$.")
 
 
 def _tri_solution(p: dict) -> str:
@@ -222,16 +222,16 @@ def _sdf_validate(p: dict) -> None:
 
 
 def _sdf_prompt(p: dict) -> str:
-    where = f"at $p = {vec(p['point'])}$"
+    where = f"at $p = {exact_vec(p['point'])}$"
     if p["shape"] == "sphere":
-        return (f"Give the signed distance {where} to the sphere with centre ${vec(p['center'])}$ and radius "
-                f"${num(p['radius'])}$ (negative inside).")
+        return (f"Give the signed distance {where} to the sphere with centre ${exact_vec(p['center'])}$ and radius "
+                f"${exact(p['radius'])}$ (negative inside).")
     if p["shape"] == "plane":
-        pts = ", ".join(f"${vec(q)}$" for q in p["points"])
+        pts = ", ".join(f"${exact_vec(q)}$" for q in p["points"])
         return (f"A plane passes through {pts}; orient its normal as $(p_2 - p_1) \\times (p_3 - p_1)$. "
                 f"Give the signed distance {where} (positive on the side the normal points to).")
-    return (f"A torus around the $y$-axis has major radius $R = {num(p['major'])}$ and tube radius "
-            f"$r = {num(p['minor'])}$: $f(p) = \\lVert (\\lVert (p_x, p_z) \\rVert - R,\\; p_y) \\rVert - r$. "
+    return (f"A torus around the $y$-axis has major radius $R = {exact(p['major'])}$ and tube radius "
+            f"$r = {exact(p['minor'])}$: $f(p) = \\lVert (\\lVert (p_x, p_z) \\rVert - R,\\; p_y) \\rVert - r$. "
             f"Give its signed distance {where}.")
 
 
@@ -310,7 +310,7 @@ EIKONAL = Generator(
     validate_params=_eik_validate,
     solve=eikonal,
     prompt=lambda p: ("An SDF network has these gradients $\\nabla f(x_i)$ at sample points: "
-                      + ", ".join(f"${vec(g)}$" for g in p["gradients"])
+                      + ", ".join(f"${exact_vec(g)}$" for g in p["gradients"])
                       + ".\nGive the eikonal loss $\\frac{1}{N} \\sum_i (\\lVert \\nabla f(x_i) \\rVert - 1)^2$."),
     solution=lambda p: "\n".join(
         [f"$\\lVert {vec(g)} \\rVert = {num(norm(g), 6)}$, $(\\lVert \\nabla f \\rVert - 1)^2 = {num((norm(g) - 1) ** 2, 6)}$"

@@ -13,7 +13,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake, Real
 from mpcheck.errors import ParamsError
-from mpcheck.text import bmatrix, num, vec
+from mpcheck.text import EXACT_DIGITS, bmatrix, exact, exact_vec, num, vec
 
 
 def rotation(degrees: float) -> list[list[float]]:
@@ -44,8 +44,12 @@ def covariance(p: dict, square: bool = True, order: str = "RS") -> list[list[flo
 
 
 def _cov_sample(rng) -> dict:
-    return {"angle": float(sampling.pick(rng, [30, 45, 60, 90, 120, -45])),
-            "scales": [sampling.pick(rng, [0.5, 1.0, 2.0, 3.0]), sampling.pick(rng, [0.5, 1.5, 2.5])]}
+    angle = float(sampling.pick(rng, [30, 45, 60, 90, 120, -45]))
+    while True:
+        scales = [sampling.pick(rng, [0.5, 1.0, 2.0, 3.0]), sampling.pick(rng, [0.5, 1.5, 2.5])]
+        # equal scales make an isotropic Σ = s² I that no rotation changes: the question would not test R
+        if scales[0] != scales[1]:
+            return {"angle": angle, "scales": scales}
 
 
 def _cov_validate(p: dict) -> None:
@@ -57,8 +61,8 @@ def _cov_validate(p: dict) -> None:
 
 
 def _cov_prompt(p: dict) -> str:
-    return (f"A 2-D Gaussian splat is rotated by $\\theta = {num(p['angle'])}^\\circ$ and scaled by "
-            f"$S = \\mathrm{{diag}}({num(p['scales'][0])}, {num(p['scales'][1])})$ along its own axes.\n"
+    return (f"A 2-D Gaussian splat is rotated by $\\theta = {exact(p['angle'])}^\\circ$ and scaled by "
+            f"$S = \\mathrm{{diag}}({exact(p['scales'][0])}, {exact(p['scales'][1])})$ along its own axes.\n"
             "Give its covariance $\\Sigma = R S S^\\top R^\\top$ with "
             "$R = \\begin{bmatrix} \\cos\\theta & -\\sin\\theta \\\\ \\sin\\theta & \\cos\\theta \\end{bmatrix}$.")
 
@@ -140,9 +144,9 @@ def _splat_validate(p: dict) -> None:
 
 
 def _splat_prompt(p: dict) -> str:
-    return (f"A projected Gaussian splat has mean $\\mu = {vec(p['mean'])}$, covariance "
-            f"$\\Sigma = {bmatrix(p['covariance'])}$ and opacity $o = {num(p['opacity'])}$.\n"
-            f"What is its alpha at pixel $x = {vec(p['pixel'])}$, "
+    return (f"A projected Gaussian splat has mean $\\mu = {exact_vec(p['mean'])}$, covariance "
+            f"$\\Sigma = {bmatrix(p['covariance'], EXACT_DIGITS)}$ and opacity $o = {exact(p['opacity'])}$.\n"
+            f"What is its alpha at pixel $x = {exact_vec(p['pixel'])}$, "
             "$\\alpha = o \\exp\\left(-\\tfrac{1}{2} (x - \\mu)^\\top \\Sigma^{-1} (x - \\mu)\\right)$?")
 
 

@@ -13,7 +13,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Real, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
+from mpcheck.text import exact, num, vec
 
 MAX_SAMPLES = 64
 MAX_OPTICAL_DEPTH = 700.0  # exp(−700) is still a float; beyond it α is exactly 1
@@ -72,7 +72,7 @@ def _validate(p: dict) -> None:
 
 
 def _table(p: dict) -> str:
-    rows = " \\\\ ".join(f"{i + 1} & {num(s)} & {num(d)} & ({', '.join(num(v) for v in c)})"
+    rows = " \\\\ ".join(f"{i + 1} & {exact(s)} & {exact(d)} & ({', '.join(exact(v) for v in c)})"
                          for i, (s, d, c) in enumerate(zip(p["sigma"], p["delta"], p["colors"])))
     return ("$$\\begin{array}{|c|c|c|c|}\\hline i & \\sigma_i & \\delta_i & c_i \\\\ \\hline "
             f"{rows} \\\\ \\hline\\end{{array}}$$")
@@ -179,8 +179,8 @@ ALPHA_FROM_DENSITY = Generator(
     sample_params=_alpha_sample,
     validate_params=_alpha_validate,
     solve=lambda p: alpha(p["sigma"], p["delta"]),
-    prompt=lambda p: (f"A NeRF sample has density $\\sigma = {num(p['sigma'])}$ and the ray segment it stands for "
-                      f"has length $\\delta = {num(p['delta'])}$. What is its opacity $\\alpha$?"),
+    prompt=lambda p: (f"A NeRF sample has density $\\sigma = {exact(p['sigma'])}$ and the ray segment it stands for "
+                      f"has length $\\delta = {exact(p['delta'])}$. What is its opacity $\\alpha$?"),
     solution=lambda p: (f"$\\alpha = 1 - e^{{-\\sigma \\delta}} = 1 - e^{{-{num(p['sigma'])} \\cdot {num(p['delta'])}}} = "
                         f"1 - {num(math.exp(-p['sigma'] * p['delta']), 6)} = {num(alpha(p['sigma'], p['delta']), 6)}$\n"
                         "$e^{-\\sigma\\delta}$ is the share of light that crosses the segment; the rest is absorbed "

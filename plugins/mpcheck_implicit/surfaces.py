@@ -16,7 +16,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Real
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
+from mpcheck.text import exact, exact_vec, num, vec
 
 # --- one secant step for the surface crossing -------------------------------------------------------
 
@@ -49,9 +49,9 @@ def _secant_validate(p: dict) -> None:
 
 
 def _secant_prompt(p: dict) -> str:
-    return (f"Along a ray, DVR's occupancy network gives $o(t_a) = {num(p['o_a'])}$ at $t_a = {num(p['t_a'])}$ and "
-            f"$o(t_b) = {num(p['o_b'])}$ at $t_b = {num(p['t_b'])}$. The surface is the level set "
-            f"$o = \\tau = {num(p['tau'])}$.\n"
+    return (f"Along a ray, DVR's occupancy network gives $o(t_a) = {exact(p['o_a'])}$ at $t_a = {exact(p['t_a'])}$ and "
+            f"$o(t_b) = {exact(p['o_b'])}$ at $t_b = {exact(p['t_b'])}$. The surface is the level set "
+            f"$o = \\tau = {exact(p['tau'])}$.\n"
             "Estimate the crossing $t^*$ with one secant step on $f(t) = o(t) - \\tau$.")
 
 
@@ -143,8 +143,8 @@ def _paren(x: float) -> str:
 
 
 def _ray_prompt(p: dict) -> str:
-    return (f"A ray starts at $o = {vec(p['origin'])}$ in direction ${vec(p['direction'])}$ (normalise it to $d$). "
-            f"The SDF $f(x) = \\lVert x - {vec(p['center'])} \\rVert - {num(p['radius'])}$ describes a sphere.\n"
+    return (f"A ray starts at $o = {exact_vec(p['origin'])}$ in direction ${exact_vec(p['direction'])}$ (normalise it to $d$). "
+            f"The SDF $f(x) = \\lVert x - {exact_vec(p['center'])} \\rVert - {exact(p['radius'])}$ describes a sphere.\n"
             "At which distance $t \\ge 0$ along the ray, $x = o + t\\,d$, does the ray first reach the surface $f = 0$?")
 
 

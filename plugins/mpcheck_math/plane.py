@@ -15,7 +15,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Match, Mistake, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num
+from mpcheck.text import EXACT_DIGITS, num
 from mpcheck_math.formatting import linear, paren
 
 KEYS = ("points",)
@@ -143,8 +143,8 @@ def _validate(p: dict) -> None:
         raise ParamsError("params: the three points lie on one line, so no single plane passes through them")
 
 
-def _point(v: list[float]) -> str:
-    return "(" + ", ".join(num(x) for x in v) + ")"
+def _point(v: list[float], digits: int = 4) -> str:
+    return "(" + ", ".join(num(x, digits) for x in v) + ")"
 
 
 def _product(a: float, b: float, c: float, d: float) -> str:
@@ -153,8 +153,8 @@ def _product(a: float, b: float, c: float, d: float) -> str:
 
 
 def _prompt(p: dict) -> str:
-    p1, p2, p3 = p["points"]
-    return (f"Find the plane through $p_1 = {_point(p1)}$, $p_2 = {_point(p2)}$ and $p_3 = {_point(p3)}$.\n"
+    p1, p2, p3 = (_point(q, EXACT_DIGITS) for q in p["points"])  # params as given
+    return (f"Find the plane through $p_1 = {p1}$, $p_2 = {p2}$ and $p_3 = {p3}$.\n"
             "Give its equation $a x + b y + c z = d$ as $[a, b, c, d]$ (any non-zero multiple is accepted).")
 
 

@@ -12,7 +12,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Real
 from mpcheck.errors import ParamsError
-from mpcheck.text import num
+from mpcheck.text import EXACT_DIGITS, exact, num
 from mpcheck_math.formatting import paren as _paren
 from mpcheck_math.formatting import signed as _signed
 
@@ -57,19 +57,19 @@ def _gaussian_validate(p: dict) -> None:
 
 def _term(coefficient: float, name: str, first: bool) -> str:
     """``2X``, ``- Y``, ``+ 0.5Y``: one term of a linear combination."""
-    size = "" if abs(coefficient) == 1 else num(abs(coefficient))
+    size = "" if abs(coefficient) == 1 else num(abs(coefficient), EXACT_DIGITS)
     sign = "-" if coefficient < 0 else ("" if first else "+")
     return f"{sign}{size}{name}" if first else f" {sign} {size}{name}"
 
 
 def _z(p: dict) -> str:
     return (_term(p["a"], "X", True) + _term(p["b"], "Y", False)
-            + (f" {_signed(p['c'])}" if p["c"] else ""))
+            + (f" {_signed(p['c'], EXACT_DIGITS)}" if p["c"] else ""))
 
 
 def _gaussian_prompt(p: dict) -> str:
-    return (f"$X \\sim \\mathcal{{N}}({num(p['mu1'])}, {num(p['sigma1'])}^2)$ and "
-            f"$Y \\sim \\mathcal{{N}}({num(p['mu2'])}, {num(p['sigma2'])}^2)$ are independent "
+    return (f"$X \\sim \\mathcal{{N}}({exact(p['mu1'])}, {exact(p['sigma1'])}^2)$ and "
+            f"$Y \\sim \\mathcal{{N}}({exact(p['mu2'])}, {exact(p['sigma2'])}^2)$ are independent "
             "(the second parameter is the variance, written as a squared standard deviation).\n"
             f"$Z = {_z(p)}$ is Gaussian too. Give its mean and its variance.")
 
@@ -158,9 +158,9 @@ def _bayes_validate(p: dict) -> None:
 
 def _bayes_prompt(p: dict) -> str:
     sign = "+" if p["result"] == "positive" else "-"
-    return (f"A condition $D$ has prevalence $p(D) = {num(p['prior'])}$. A test detects it with "
-            f"$p(+ \\mid D) = {num(p['sensitivity'])}$ and gives false alarms with "
-            f"$p(+ \\mid \\neg D) = {num(p['false_positive_rate'])}$.\n"
+    return (f"A condition $D$ has prevalence $p(D) = {exact(p['prior'])}$. A test detects it with "
+            f"$p(+ \\mid D) = {exact(p['sensitivity'])}$ and gives false alarms with "
+            f"$p(+ \\mid \\neg D) = {exact(p['false_positive_rate'])}$.\n"
             f"The test comes back {p['result']} (${sign}$). What is $p(D \\mid {sign})$?")
 
 

@@ -12,7 +12,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Real
 from mpcheck.errors import ParamsError
-from mpcheck.text import num
+from mpcheck.text import EXACT_DIGITS, exact, num
 
 KEYS = ("coefficients", "x0", "x1", "steps")
 MAX_DEGREE = 4
@@ -57,21 +57,23 @@ def _times_slope(f, x_prev, x_now):
 
 
 def _safe(p: dict, **kwargs) -> float | None:
+    """The last iterate of a wrong update, or None where it divides by zero or overflows. A huge value
+    is still the student's answer: multiplying by the slope squares f and runs off to 1e20 in two steps."""
     try:
         value = iterates(p, **kwargs)[-1]
     except ZeroDivisionError:
         return None
-    return value if math.isfinite(value) and abs(value) < 1e12 else None
+    return value if math.isfinite(value) else None
 
 
 def poly_latex(coefficients: list[float], var: str = "x") -> str:
-    """``[1, 0, -2, -5]`` → ``x^{3} - 2 x - 5``."""
+    """``[1, 0, -2, -5]`` → ``x^{3} - 2 x - 5``, each coefficient as given."""
     degree = len(coefficients) - 1
     terms = []
     for power, c in zip(range(degree, -1, -1), coefficients):
         if c == 0:
             continue
-        size = num(abs(c))
+        size = num(abs(c), EXACT_DIGITS)
         monomial = "" if power == 0 else (var if power == 1 else f"{var}^{{{power}}}")
         body = (size if power == 0 or abs(c) != 1 else "") + (" " if monomial and abs(c) != 1 else "") + monomial
         terms.append(("-" if c < 0 else "+", body.strip()))
@@ -127,7 +129,7 @@ def _target(p: dict) -> str:
 def _prompt(p: dict) -> str:
     steps = p["steps"]
     return (f"Find a root of $f(x) = {poly_latex(p['coefficients'])}$ with the secant method, "
-            f"starting from $x_0 = {num(p['x0'])}$ and $x_1 = {num(p['x1'])}$.\n"
+            f"starting from $x_0 = {exact(p['x0'])}$ and $x_1 = {exact(p['x1'])}$.\n"
             f"Take {steps} step{'s' if steps > 1 else ''} of\n"
             "$$x_{n+1} = x_n - f(x_n)\\,\\frac{x_n - x_{n-1}}{f(x_n) - f(x_{n-1})}$$\n"
             f"and give ${_target(p)}$.")
