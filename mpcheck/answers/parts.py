@@ -10,6 +10,7 @@ from typing import Any
 
 from mpcheck.answers.base import AnswerKind, Match
 from mpcheck.answers.numeric import check_brackets, check_length, clip
+from mpcheck.answers.reals import Tolerant
 from mpcheck.answers.split import MAX_ANSWER_CHARS
 from mpcheck.errors import AnswerError
 
@@ -34,10 +35,25 @@ class Parts(AnswerKind):
     parts: Mapping[str, AnswerKind] = field(default_factory=dict)
     name = "multi-part"
 
+    def _instructions(self, expected: dict[str, Any] | None) -> str:
+        names = ", ".join(self.parts)
+        words = {n: kind.policy_words(_flat_or_none(expected, n)) for n, kind in self.parts.items()
+                 if isinstance(kind, Tolerant)}
+        text = f"Answer each part on its own line as name: value (parts {names})"
+        if len(set(words.values())) == 1:
+            return f"{text}; each number {next(iter(words.values()))}."
+        return text + "".join(f"; {n}: each number {w}" for n, w in words.items()) + "."
+
     @property
     def instructions(self) -> str:  # type: ignore[override]
-        names = ", ".join(self.parts)
-        return f"Answer each part on its own line as name: value (parts {names})."
+        return self._instructions(None)
+
+    @property
+    def tolerant(self) -> bool:  # type: ignore[override]
+        return any(kind.tolerant for kind in self.parts.values())
+
+    def instructions_for(self, expected: dict[str, Any]) -> str:
+        return self._instructions(expected)
 
     @property
     def _header(self) -> re.Pattern:
@@ -138,9 +154,27 @@ class Parts(AnswerKind):
         message = f"{len(names) - len(wrong)} of {len(names)} parts right; wrong: {', '.join(wrong)}."
         return Match(False, message, near=near, score=score, parts=matches, method=_method(matches))
 
+    def bind(self, params: dict[str, Any]) -> "Parts":
+        bound = {n: kind.bind(params) for n, kind in self.parts.items()}
+        if all(bound[n] is kind for n, kind in self.parts.items()):
+            return self
+        return Parts(bound)
+
+    def distance(self, given: dict[str, Any], expected: dict[str, Any]) -> float:
+        """The farthest part, over the parts present in both (``inf`` when none is)."""
+        names = [n for n in self.parts if n in given and n in expected]
+        if not names:
+            return float("inf")
+        return max(self.parts[n].distance(given[n], expected[n]) for n in names)
+
+    def rounded(self, value: dict[str, Any], digits: int) -> dict[str, Any] | None:
+        out = {n: self.parts[n].rounded(v, digits) for n, v in value.items()}
+        return None if all(v is None for v in out.values()) else {
+            n: (value[n] if v is None else v) for n, v in out.items()}
+
     def telling(self, wrong: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
         changed = {n: v for n, v in wrong.items()
-                   if n not in expected or not self.parts[n].compare(v, expected[n]).correct}
+                   if n not in expected or self.parts[n].distance(v, expected[n]) > 1}
         return changed or wrong
 
     def equivalent_forms(self, expected: dict[str, Any]) -> list[str]:
@@ -161,6 +195,15 @@ class Parts(AnswerKind):
                 for changed in kind.perturbations(expected[name])[:3]:
                     values.append({**expected, name: changed})
         return values
+
+
+def _flat_or_none(expected: dict[str, Any] | None, name: str) -> list[float] | None:
+    if expected is None or name not in expected:
+        return None
+    value = expected[name]
+    if isinstance(value, list):
+        return [v for item in value for v in (item if isinstance(item, list) else [item])]
+    return [value]
 
 
 def _method(matches: dict[str, Match]) -> str:

@@ -14,6 +14,7 @@ from mpcheck.errors import ParamsError
 from mpcheck.text import mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
+from mpcheck_cnn.sizes import where_it_differs
 
 NONZERO_GRADIENTS = [-3, -2, -1, 1, 2, 3, 4, 5]
 
@@ -122,7 +123,8 @@ MAXPOOL_BACKWARD = Generator(
         Mistake("average-pool-gradient", "That is the gradient of average pooling: max pooling sends "
                 "the whole gradient to the argmax.", lambda p: _solve_pool(p, route="average")),
         Mistake("overlaps-not-summed", "An entry that is the max of several overlapping windows "
-                "receives the sum of their gradients, not just one.", lambda p: _solve_pool(p, overlap="last")),
+                "receives the sum of their gradients, not just one.",
+                where_it_differs(lambda p: _solve_pool(p, overlap="last"), _solve_pool)),
     ),
     tags=("pooling", "backprop"),
     difficulty=2,

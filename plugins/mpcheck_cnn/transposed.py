@@ -19,6 +19,7 @@ from mpcheck.text import mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
 from mpcheck_cnn.forward import sample_kernel, step_text
+from mpcheck_cnn.sizes import where_it_differs
 
 
 def transposed_out(size: int, kernel: int, padding: int = 0, stride: int = 1, dilation: int = 1,
@@ -203,14 +204,16 @@ TRANSPOSED_CONV_SIZE = Generator(
     mistakes=(
         Mistake("conv-formula-used", "You used the conv size formula: a transposed conv enlarges, "
                 "out = (in − 1)·s − 2p + d(k − 1) + output_padding + 1.",
-                lambda p: _positive(_size_shape(p, _conv_formula))),
+                where_it_differs(lambda p: _positive(_size_shape(p, _conv_formula)), _size_shape)),
         Mistake("forgot-output-padding", "output_padding adds that many rows/columns at the far side.",
                 lambda p: _size_shape(p, lambda n, k, pad, s, d, op: transposed_out(n, k, pad, s, d, 0))
                 if p["output_padding"] else None),
         Mistake("forgot-dilation", "A dilated kernel spans d(k − 1) + 1 pixels.",
-                lambda p: _positive(_size_shape(p, lambda n, k, pad, s, d, op: transposed_out(n, k, pad, s, 1, op)))),
+                where_it_differs(lambda p: _positive(_size_shape(
+                    p, lambda n, k, pad, s, d, op: transposed_out(n, k, pad, s, 1, op))), _size_shape)),
         Mistake("padding-added", "In a transposed conv the padding crops: subtract 2p.",
-                lambda p: _size_shape(p, lambda n, k, pad, s, d, op: transposed_out(n, k, -pad, s, d, op))),
+                where_it_differs(lambda p: _size_shape(
+                    p, lambda n, k, pad, s, d, op: transposed_out(n, k, -pad, s, d, op)), _size_shape)),
         Mistake("forgot-minus-one", "Only in − 1 gaps between inputs are stretched by the stride: (in − 1)·s.",
                 lambda p: _positive(_size_shape(p, lambda n, k, pad, s, d, op: transposed_out(n + 1, k, pad, s, d, op)))),
     ),

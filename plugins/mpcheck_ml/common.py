@@ -87,8 +87,10 @@ def hadamard(a: Sequence[float], b: Sequence[float]) -> Vec:
 
 
 def clean(x: float) -> float:
-    """Round off float noise (0.30000000000000004 → 0.3) so answers and mistakes print tidily."""
-    return float(round(x, 12)) + 0.0
+    """Round off float noise (0.30000000000000004 → 0.3) so answers and mistakes print tidily:
+    to 12 significant digits, never to a number of decimals, so that a tiny answer such as
+    σ'(−30) ≈ 9.4e-14 keeps its value."""
+    return float(f"{x:.12g}") + 0.0
 
 
 def clean_vec(values: Sequence[float]) -> Vec:

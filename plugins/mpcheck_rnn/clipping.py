@@ -19,6 +19,8 @@ from mpcheck_rnn.vectors import clean, norm2
 KEYS = ("grad", "threshold")
 MAX_LENGTH = 64
 MAX_ENTRY = 1e6
+#: the smallest normal double: below it a value loses digits (and soon becomes 0)
+MIN_NORMAL = 2.2250738585072014e-308
 
 #: integer vectors with integer Euclidean norms, so the clipped gradient is a short decimal
 NICE_VECTORS = ([3, 4], [6, 8], [5, 12], [8, 15], [1, 2, 2], [2, 3, 6], [1, 4, 8], [4, 4, 7],
@@ -62,6 +64,10 @@ def validate(p: dict) -> None:
     if any(abs(g) > MAX_ENTRY for g in grad):
         raise ParamsError(f"params: 'grad' entries must lie between −{MAX_ENTRY:g} and {MAX_ENTRY:g}")
     P.real(p, "threshold", 0.0, MAX_ENTRY, strict_lo=True)
+    clipped = solve(p)
+    if any(g != 0 and abs(c) < MIN_NORMAL for g, c in zip(grad, clipped)):
+        raise ParamsError("params: a clipped entry would be smaller than a double can hold "
+                          f"(below {MIN_NORMAL:g}); choose entries closer in size or a larger threshold")
 
 
 def prompt(p: dict) -> str:
@@ -88,6 +94,9 @@ def hints(p: dict) -> list[str]:
             "Clipping only ever shrinks: below the threshold the gradient is left as it is."]
 
 
+# Each mistake applies where it changes the answer: below the threshold clipping by value, an L1
+# norm or a squared norm that stays below τ leave the gradient alone too, just as they should.
+
 def _scaled_up(p: dict) -> list[float] | None:
     size = norm2(p["grad"])
     if size == 0 or size > p["threshold"]:
@@ -104,9 +113,17 @@ def _l1(grad: list[float]) -> float:
     return sum(abs(g) for g in grad)
 
 
-def _clipped_entries(p: dict) -> list[float]:
+def _clipped_entries(p: dict) -> list[float] | None:
     tau = p["threshold"]
+    if all(abs(g) <= tau for g in p["grad"]):
+        return None
     return clean([min(max(g, -tau), tau) for g in p["grad"]])
+
+
+def _with_norm(norm):
+    def answer(p: dict) -> list[float] | None:
+        return clip_by_norm(p["grad"], p["threshold"], norm=norm) if norm(p["grad"]) > p["threshold"] else None
+    return answer
 
 
 MISTAKES = (
@@ -115,9 +132,9 @@ MISTAKES = (
     Mistake("inverted-ratio", "You multiplied by ‖∇‖/τ; the factor is τ/‖∇‖ < 1, which brings the "
             "norm down to τ.", _inverted_ratio),
     Mistake("l1-norm", "You used the L1 norm Σ|∇_i|; clipping by norm uses the Euclidean norm "
-            "√(Σ ∇_i²).", lambda p: clip_by_norm(p["grad"], p["threshold"], norm=_l1)),
+            "√(Σ ∇_i²).", _with_norm(_l1)),
     Mistake("squared-norm", "You divided by ‖∇‖²; the factor is τ/‖∇‖ with ‖∇‖ = √(Σ ∇_i²).",
-            lambda p: clip_by_norm(p["grad"], p["threshold"], norm=lambda g: norm2(g) ** 2)),
+            _with_norm(lambda g: norm2(g) ** 2)),
     Mistake("clipped-each-entry", "You clipped every entry to [−τ, τ] (clipping by value); "
             "clipping by norm rescales the whole vector and keeps its direction.", _clipped_entries),
 )
@@ -125,7 +142,7 @@ MISTAKES = (
 GRADIENT_CLIPPING = Generator(
     id="rnn.gradient-clipping",
     title="Gradient clipping by norm",
-    answer_kind=Vector(atol=1e-4),
+    answer_kind=Vector(),
     sample_params=sample,
     validate_params=validate,
     solve=solve,
