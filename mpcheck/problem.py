@@ -151,10 +151,10 @@ class Problem:
         """The expected answer as the kind's internal value."""
         return self.kind.from_json(self.answer)
 
-    @cached_property
+    @property
     def instructions(self) -> str:
-        """What to type, and how precisely (for an update answer: how many decimals)."""
-        return self.kind.instructions_for(self.expected)
+        """What to type, and how precisely."""
+        return self.kind.instructions
 
     @cached_property
     def _mistakes(self) -> list[tuple[Mistake, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 
@@ -46,3 +47,30 @@ def bmatrix(rows: Sequence[Sequence[float]], digits: int = 4) -> str:
     ``\\begin{bmatrix} 1 & 0 \\\\ 3 & 0.5 \\end{bmatrix}`` (drawn as a box in the terminal)."""
     body = r" \\ ".join(" & ".join(num(v, digits) for v in row) for row in rows)
     return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
+
+
+def exact_digits(values: float | Sequence) -> int:
+    """Significant digits that show every number in ``values`` (a number, or nested lists) exactly
+    as the float it is, at least 4: ``num(x, exact_digits(x))`` prints 0.10004 as 0.10004, never
+    0.1. Prompts show params this way, so that what a student sees is what is graded."""
+    if isinstance(values, (list, tuple)):
+        return max((exact_digits(v) for v in values), default=4)
+    x = float(values)
+    if x == 0 or not math.isfinite(x) or (x.is_integer() and abs(x) < 1e15):
+        return 4
+    # repr is the shortest decimal that reads back as the same float
+    mantissa = repr(abs(x)).split("e")[0].replace(".", "").lstrip("0")
+    return max(4, len(mantissa))
+
+
+def exact(x: float) -> str:
+    """A param in a prompt: as given, every digit (see ``exact_digits``)."""
+    return num(x, exact_digits(x))
+
+
+def exact_vec(values: Sequence[float]) -> str:
+    return vec(values, exact_digits(values))
+
+
+def exact_mat(rows: Sequence[Sequence[float]], indent: str = "  ") -> str:
+    return mat(rows, exact_digits(rows), indent)

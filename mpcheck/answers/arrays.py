@@ -107,16 +107,10 @@ class Vector(Tolerant, AnswerKind):
     reference: tuple[float, ...] | None = None
     name = "vector"
 
-    def _instructions(self, expected: list[float] | None) -> str:
-        count = f"{self.length} numbers" if self.length else "numbers"
-        return f"Answer with a list of {count}, e.g. [0.5, -1, 2]; each entry {self.policy_words(expected)}."
-
     @property
     def instructions(self) -> str:  # type: ignore[override]
-        return self._instructions(None)
-
-    def instructions_for(self, expected: list[float]) -> str:
-        return self._instructions(expected)
+        count = f"{self.length} numbers" if self.length else "numbers"
+        return f"Answer with a list of {count}, e.g. [0.5, -1, 2]; each entry {self.policy_words()}."
 
     def parse(self, text: str) -> list[float]:
         body = strip_outer(screen(text))
@@ -229,17 +223,10 @@ class Matrix(Tolerant, AnswerKind):
     reference: tuple[float, ...] | None = None
     name = "matrix"
 
-    def _instructions(self, expected: list[list[float]] | None) -> str:
-        flat = _flatten(expected) if expected is not None else None
-        return ("Answer with a matrix, e.g. [[1, 2], [3, 4]] or 1 2; 3 4 (rows separated by ; or new "
-                f"lines); each entry {self.policy_words(flat)}.")
-
     @property
     def instructions(self) -> str:  # type: ignore[override]
-        return self._instructions(None)
-
-    def instructions_for(self, expected: list[list[float]]) -> str:
-        return self._instructions(expected)
+        return ("Answer with a matrix, e.g. [[1, 2], [3, 4]] or 1 2; 3 4 (rows separated by ; or new "
+                f"lines); each entry {self.policy_words()}.")
 
     def parse(self, text: str) -> list[list[float]]:
         rows = split_rows(screen(text))

@@ -78,10 +78,6 @@ class AnswerKind:
         binds the point its step starts from (see ``mpcheck.answers.reals.Tolerant``)."""
         return self
 
-    def instructions_for(self, expected: Any) -> str:
-        """The instructions for one expected answer (the digits an update's step needs)."""
-        return self.instructions
-
     def distance(self, given: Any, expected: Any) -> float:
         """How far ``given`` is from ``expected`` in units of the tolerance: 0 when equal, at most
         1 when within tolerance, ``inf`` when different in an exact way (a whole number, a

@@ -35,25 +35,18 @@ class Parts(AnswerKind):
     parts: Mapping[str, AnswerKind] = field(default_factory=dict)
     name = "multi-part"
 
-    def _instructions(self, expected: dict[str, Any] | None) -> str:
+    @property
+    def instructions(self) -> str:  # type: ignore[override]
         names = ", ".join(self.parts)
-        words = {n: kind.policy_words(_flat_or_none(expected, n)) for n, kind in self.parts.items()
-                 if isinstance(kind, Tolerant)}
+        words = {n: kind.policy_words() for n, kind in self.parts.items() if isinstance(kind, Tolerant)}
         text = f"Answer each part on its own line as name: value (parts {names})"
         if len(set(words.values())) == 1:
             return f"{text}; each number {next(iter(words.values()))}."
         return text + "".join(f"; {n}: each number {w}" for n, w in words.items()) + "."
 
     @property
-    def instructions(self) -> str:  # type: ignore[override]
-        return self._instructions(None)
-
-    @property
     def tolerant(self) -> bool:  # type: ignore[override]
         return any(kind.tolerant for kind in self.parts.values())
-
-    def instructions_for(self, expected: dict[str, Any]) -> str:
-        return self._instructions(expected)
 
     @property
     def _header(self) -> re.Pattern:
@@ -195,15 +188,6 @@ class Parts(AnswerKind):
                 for changed in kind.perturbations(expected[name])[:3]:
                     values.append({**expected, name: changed})
         return values
-
-
-def _flat_or_none(expected: dict[str, Any] | None, name: str) -> list[float] | None:
-    if expected is None or name not in expected:
-        return None
-    value = expected[name]
-    if isinstance(value, list):
-        return [v for item in value for v in (item if isinstance(item, list) else [item])]
-    return [value]
 
 
 def _method(matches: dict[str, Match]) -> str:

@@ -123,18 +123,6 @@ def safe_digits(rtol: float) -> int:
     return min(17, max(1, math.ceil(math.log10(5 / rtol) - 1e-9)))
 
 
-def decimals_for_step(steps: Sequence[float], rtol: float) -> int | None:
-    """Decimal places of the updated value that put every step (θ_new − θ) within ``rtol``: the
-    step's ``safe_digits`` significant digits, counted from its first digit. None when no step
-    moves."""
-    moving = [abs(s) for s in steps if s != 0]
-    if not moving:
-        return None
-    smallest = min(moving)
-    # (a hair of slack: 2.001 − 2 is 0.00099999…, whose first digit is still the third decimal)
-    return max(0, safe_digits(rtol) - 1 - math.floor(math.log10(smallest) + 1e-9))
-
-
 def rtol_text(rtol: float) -> str:
     """``1e-3`` for 0.001: the way the tolerance is written everywhere."""
     text = tidy_exponent(f"{rtol:.0e}")
@@ -147,13 +135,11 @@ def tolerance_words(rtol: float) -> str:
             f"(give at least {safe_digits(rtol)} significant digits)")
 
 
-def step_words(rtol: float, steps: Sequence[float] | None) -> str:
-    """The same statement for an update answer, whose step from the given point is judged."""
-    decimals = decimals_for_step(steps, rtol) if steps is not None else None
-    digits = (f"give at least {decimals} decimal places" if decimals is not None
-              else f"give enough decimals for {safe_digits(rtol)} significant digits of the change")
-    return (f"graded by its change from the given point, to a relative tolerance of "
-            f"{rtol_text(rtol)} ({digits})")
+def step_words(rtol: float) -> str:
+    """The same statement for an update answer, whose step from the given value is judged."""
+    return (f"graded by its change from the given value, to a relative tolerance of {rtol_text(rtol)} "
+            f"(give the change to at least {safe_digits(rtol)} significant digits: as many decimals "
+            "of the new value as that takes)")
 
 
 def display_digits(rtol: float) -> int:
@@ -274,12 +260,5 @@ class Tolerant:
         reference = self.reference if self.reference is not None and len(self.reference) == len(flat) else None
         return _cached_tolerances(tuple(flat), self.rtol, self.atol, reference)
 
-    def steps(self, flat: Sequence[float]) -> list[float] | None:
-        if self.reference is None or len(self.reference) != len(flat):
-            return None
-        return [e - r for e, r in zip(flat, self.reference)]
-
-    def policy_words(self, flat: Sequence[float] | None = None) -> str:
-        if self.step_from is None:
-            return tolerance_words(self.rtol)
-        return step_words(self.rtol, self.steps(flat) if flat is not None else None)
+    def policy_words(self) -> str:
+        return tolerance_words(self.rtol) if self.step_from is None else step_words(self.rtol)

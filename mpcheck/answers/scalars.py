@@ -101,9 +101,6 @@ class Real(Tolerant, AnswerKind):
     def instructions(self) -> str:  # type: ignore[override]
         return f"Answer with a number, e.g. 0.25, 1/3 or exp(-2); {self.policy_words()}."
 
-    def instructions_for(self, expected: float) -> str:
-        return f"Answer with a number, e.g. 0.25, 1/3 or exp(-2); {self.policy_words([expected])}."
-
     def _tol(self, expected: float) -> float:
         return self.entry_tolerances([expected])[0]
 

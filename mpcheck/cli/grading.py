@@ -36,8 +36,8 @@ def render_problem(problem: "Problem", solution: bool = False) -> None:
     gen = problem.generator
     origin = f"seed {problem.seed}" if problem.seed is not None else "given params"
     body = Text(problem.prompt())
-    if gen.answer_kind.instructions:
-        body.append("\n\n" + gen.answer_kind.instructions, style="dim")
+    if problem.instructions:
+        body.append("\n\n" + problem.instructions, style="dim")
     out = console()
     out.print(Panel(body, title=f"[bold]{gen.title}[/bold]", subtitle=f"{gen.id} · {origin}",
                     title_align="left", subtitle_align="right"))

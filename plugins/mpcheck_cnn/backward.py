@@ -18,7 +18,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.text import mat, num
+from mpcheck.text import exact_mat, mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
 from mpcheck_cnn.forward import sample_kernel, step_text
@@ -78,8 +78,8 @@ def _validate_dk(p: dict) -> None:
 def _dk_prompt(p: dict) -> str:
     k = p["kernel_size"]
     return (f"A conv layer (cross-correlation, as in deep learning) with a {k}×{k} kernel K, stride "
-            f"{p['stride']} and zero padding {p['padding']} maps the input X to Y.\nX =\n{mat(p['input'])}\n"
-            f"The upstream gradient δ = ∂L/∂Y is\n{mat(p['upstream'])}\n"
+            f"{p['stride']} and zero padding {p['padding']} maps the input X to Y.\nX =\n{exact_mat(p['input'])}\n"
+            f"The upstream gradient δ = ∂L/∂Y is\n{exact_mat(p['upstream'])}\n"
             f"Compute the {k}×{k} gradient ∂L/∂K.")
 
 
@@ -203,9 +203,9 @@ def _validate_dx(p: dict) -> None:
 
 def _dx_prompt(p: dict) -> str:
     h, w = p["input_size"]
-    return (f"A conv layer (cross-correlation, as in deep learning) with kernel\nK =\n{mat(p['kernel'])}\n"
+    return (f"A conv layer (cross-correlation, as in deep learning) with kernel\nK =\n{exact_mat(p['kernel'])}\n"
             f"stride {p['stride']} and zero padding {p['padding']} maps the {h}×{w} input X to Y.\n"
-            f"The upstream gradient δ = ∂L/∂Y is\n{mat(p['upstream'])}\n"
+            f"The upstream gradient δ = ∂L/∂Y is\n{exact_mat(p['upstream'])}\n"
             f"Compute the {h}×{w} gradient ∂L/∂X.")
 
 

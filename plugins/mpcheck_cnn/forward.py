@@ -13,7 +13,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.text import mat, num
+from mpcheck.text import exact_mat, mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
 
@@ -82,7 +82,7 @@ def step_text(stride: int, index: str) -> str:
 def _forward_prompt(p: dict) -> str:
     what = ("the convolution X * K (flip the kernel, as in signal processing)" if p["mode"] == "convolution"
             else "the cross-correlation X ⋆ K (no flip, what a deep-learning conv layer computes)")
-    return (f"Input X:\n{mat(p['input'])}\nKernel K:\n{mat(p['kernel'])}\n"
+    return (f"Input X:\n{exact_mat(p['input'])}\nKernel K:\n{exact_mat(p['kernel'])}\n"
             f"Compute {what} with zero padding {p['padding']} and stride {p['stride']}.\n"
             "Give the output matrix.")
 

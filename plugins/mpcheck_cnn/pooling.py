@@ -11,7 +11,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.text import mat, num
+from mpcheck.text import exact_mat, mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
 from mpcheck_cnn.sizes import where_it_differs
@@ -77,8 +77,8 @@ def _validate_pool(p: dict) -> None:
 def _pool_prompt(p: dict) -> str:
     s = p["size"]
     return (f"Max pooling with a {s}×{s} window and stride {p['stride']} (no padding) is applied to\n"
-            f"X =\n{mat(p['input'])}\nThe upstream gradient of the pooled output is\n"
-            f"δ =\n{mat(p['upstream'])}\nCompute ∂L/∂X.")
+            f"X =\n{exact_mat(p['input'])}\nThe upstream gradient of the pooled output is\n"
+            f"δ =\n{exact_mat(p['upstream'])}\nCompute ∂L/∂X.")
 
 
 def _pool_solution(p: dict) -> str:
@@ -196,8 +196,8 @@ def _unpool_prompt(p: dict) -> str:
     f = p["factor"]
     lines = []
     if p["kind"] == "max-unpool":
-        lines.append(f"Earlier, {f}×{f} max pooling with stride {f} was applied to\nA =\n{mat(p['pooled_from'])}")
-    lines.append(f"Upsample Y by a factor of {f} using {KIND_TEXT[p['kind']]}:\nY =\n{mat(p['input'])}")
+        lines.append(f"Earlier, {f}×{f} max pooling with stride {f} was applied to\nA =\n{exact_mat(p['pooled_from'])}")
+    lines.append(f"Upsample Y by a factor of {f} using {KIND_TEXT[p['kind']]}:\nY =\n{exact_mat(p['input'])}")
     lines.append("Give the upsampled matrix.")
     return "\n".join(lines)
 

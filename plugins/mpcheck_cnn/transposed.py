@@ -15,7 +15,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake, Shape
 from mpcheck.errors import ParamsError
-from mpcheck.text import mat, num
+from mpcheck.text import exact_mat, mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
 from mpcheck_cnn.forward import sample_kernel, step_text
@@ -68,8 +68,8 @@ def _validate_values(p: dict) -> None:
 
 def _values_prompt(p: dict) -> str:
     return (f"A transposed convolution (as torch.nn.ConvTranspose2d, one channel, no bias) with stride "
-            f"{p['stride']} and padding {p['padding']} maps\nX =\n{mat(p['input'])}\nwith the kernel\n"
-            f"K =\n{mat(p['kernel'])}\nGive the output matrix.")
+            f"{p['stride']} and padding {p['padding']} maps\nX =\n{exact_mat(p['input'])}\nwith the kernel\n"
+            f"K =\n{exact_mat(p['kernel'])}\nGive the output matrix.")
 
 
 def _values_solution(p: dict) -> str:

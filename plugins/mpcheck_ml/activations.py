@@ -17,7 +17,7 @@ import math
 from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Real
-from mpcheck.text import num
+from mpcheck.text import exact, num
 from mpcheck_ml.common import clean, log_name, paren, show, sigmoid
 
 FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky-relu")
@@ -90,12 +90,12 @@ def _validate(p: dict) -> None:
 
 
 def _x_text(x: float) -> str:
-    return show(x) if log_name(x) else num(x)
+    return show(x) if log_name(x) else exact(x)
 
 
 def _prompt(p: dict) -> str:
     f, name = p["function"], NAMES[p["function"]]
-    lines = [DEFINITIONS[f] + (f", with negative slope a = {num(_slope(p))}." if f == "leaky-relu" else ".")]
+    lines = [DEFINITIONS[f] + (f", with negative slope a = {exact(_slope(p))}." if f == "leaky-relu" else ".")]
     if p["quantity"] == "value":
         lines.append(f"Compute {name}(x) at x = {_x_text(p['x'])}.")
     else:

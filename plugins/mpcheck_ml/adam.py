@@ -18,7 +18,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
+from mpcheck.text import exact, exact_vec, num, vec
 from mpcheck_ml.common import paren
 
 KEYS = ("theta", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps")
@@ -100,9 +100,9 @@ def _validate(p: dict) -> None:
 
 def _prompt(p: dict) -> str:
     return "\n".join([
-        f"Adam is about to take step t = {p['t']} at θ = {vec(p['theta'])} with gradient g = {vec(p['grad'])}.",
-        f"Its moments before this step are m = {vec(p['m'])} and v = {vec(p['v'])}; "
-        f"η = {num(p['lr'])}, β1 = {num(p['beta1'])}, β2 = {num(p['beta2'])}, ε = {num(p['eps'])}.",
+        f"Adam is about to take step t = {p['t']} at θ = {exact_vec(p['theta'])} with gradient g = {exact_vec(p['grad'])}.",
+        f"Its moments before this step are m = {exact_vec(p['m'])} and v = {exact_vec(p['v'])}; "
+        f"η = {exact(p['lr'])}, β1 = {exact(p['beta1'])}, β2 = {exact(p['beta2'])}, ε = {exact(p['eps'])}.",
         "Update: m ← β1 m + (1 − β1) g,  v ← β2 v + (1 − β2) g²,  m̂ = m/(1 − β1^t),  v̂ = v/(1 − β2^t),",
         "θ ← θ − η m̂/(√v̂ + ε), all element-wise. Give the new θ."])
 
@@ -130,7 +130,9 @@ def _solution(p: dict) -> str:
 ADAM_STEP = Generator(
     id="ml.adam-step",
     title="One Adam step with bias correction",
-    answer_kind=Vector(),
+    # an update: the step θ_new − θ is judged (a step a few percent off never hides inside a
+    # tolerance relative to θ), while the answer stays the new θ
+    answer_kind=Vector(step_from="theta"),
     sample_params=_sample,
     validate_params=_validate,
     solve=_solve,
@@ -152,6 +154,8 @@ ADAM_STEP = Generator(
                 lambda p: adam_step(p, fresh_moments=False) if all(p["v"]) else None),
         Mistake("bias-correction-off-by-one", "t is the number of this step, counting from 1: use β^t, not β^(t−1).",
                 lambda p: adam_step(p, t=p["t"] - 1) if p["t"] > 1 else None),
+        Mistake("bias-correction-one-step-ahead", "t already counts this step: the correction is 1 − β^t, "
+                "not 1 − β^(t+1).", lambda p: adam_step(p, t=p["t"] + 1)),
     ),
     tags=("optimisation", "adam"),
     difficulty=2,

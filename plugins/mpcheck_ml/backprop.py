@@ -16,7 +16,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake, Parts, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import mat, vec
+from mpcheck.text import exact_mat, exact_vec, mat, vec
 from mpcheck_ml.common import add, clean_mat, clean_vec, hadamard, matvec, outer, sigmoid, transpose
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
@@ -120,9 +120,9 @@ def _prompt(p: dict) -> str:
     f = {"relu": "ReLU", "sigmoid": "σ (sigmoid)", "tanh": "tanh"}[p["activation"]]
     return "\n".join([
         f"A two-layer MLP computes a = W1 x + b1, h = f(a), ŷ = W2 h + b2 with f = {f}, where",
-        f"x = {vec(p['x'])},  b1 = {vec(p['b1'])},  b2 = {vec(p['b2'])},",
-        "W1 =", mat(p["W1"]), "W2 =", mat(p["W2"]),
-        f"Backpropagation has reached the output with upstream gradient ∂L/∂ŷ = {vec(p['upstream'])}.",
+        f"x = {exact_vec(p['x'])},  b1 = {exact_vec(p['b1'])},  b2 = {exact_vec(p['b2'])},",
+        "W1 =", exact_mat(p["W1"]), "W2 =", exact_mat(p["W2"]),
+        f"Backpropagation has reached the output with upstream gradient ∂L/∂ŷ = {exact_vec(p['upstream'])}.",
         "Compute",
         "  dW2: ∂L/∂W2 (same shape as W2)",
         "  dW1: ∂L/∂W1 (same shape as W1)",

@@ -67,9 +67,15 @@ def _solution(p: dict) -> str:
         ks = [round(math.exp(v)) for v in z]
         step = (f"e^z = {vec(ks)}, Σ = {sum(ks)}, so ŷ = [" +
                 ", ".join(f"{k}/{sum(ks)}" for k in ks) + f"] = {vec(y_hat)}")
-    else:
+    elif max(abs(v) for v in z) <= 30:
         exps = [math.exp(v) for v in z]
         step = f"e^z = {vec(exps)}, Σ = {num(sum(exps))}, so ŷ = e^z/Σ = {vec(y_hat)}"
+    else:
+        # e^1000 overflows a double: shift by the largest logit first, the ratios do not change
+        top = max(z)
+        exps = [math.exp(v - top) for v in z]
+        step = (f"with m = max z = {num(top)}: e^(z − m) = {vec(exps)}, Σ = {num(sum(exps))}, "
+                f"so ŷ = e^(z − m)/Σ = {vec(y_hat)}")
     return "\n".join([
         "For softmax followed by cross-entropy, ∂L/∂z_i = ŷ_i − y_i: the −y_i/ŷ_i from the log cancels "
         "against the softmax Jacobian ŷ_k([k = i] − ŷ_i), off-diagonal terms included.",

@@ -17,7 +17,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Real, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
+from mpcheck.text import exact, exact_vec, num
 from mpcheck_rnn.formatting import factor
 
 KEYS = ("w", "u", "h0", "x", "y")
@@ -97,8 +97,8 @@ def prompt(p: dict) -> str:
     T = len(p["x"])
     return "\n".join([
         f"A scalar RNN runs for T = {T} steps: h_t = tanh(w·h_{{t−1}} + u·x_t), "
-        f"with w = {num(p['w'])}, u = {num(p['u'])}, h_0 = {num(p['h0'])},",
-        f"inputs x = {vec(p['x'])} and the loss L = ½(h_{T} − y)² with target y = {num(p['y'])}.",
+        f"with w = {exact(p['w'])}, u = {exact(p['u'])}, h_0 = {exact(p['h0'])},",
+        f"inputs x = {exact_vec(p['x'])} and the loss L = ½(h_{T} − y)² with target y = {exact(p['y'])}.",
         "By backpropagation through time, ∂L/∂w = Σ_k ∂L/∂h_T · ∂h_T/∂h_k · ∂⁺h_k/∂w.",
         f"Give the contribution of each step k = 1..{T} (as a vector, in that order) and the total ∂L/∂w.",
     ])

@@ -12,7 +12,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
+from mpcheck.text import exact, exact_vec, num, vec
 from mpcheck_rnn.formatting import factor
 from mpcheck_rnn.vectors import clean, norm2
 
@@ -71,8 +71,8 @@ def validate(p: dict) -> None:
 
 
 def prompt(p: dict) -> str:
-    return (f"Training an RNN gives the gradient ∇ = {vec(p['grad'])}. It is clipped by norm with "
-            f"threshold τ = {num(p['threshold'])} (∇ ← (τ/‖∇‖)∇ whenever ‖∇‖ > τ).\n"
+    return (f"Training an RNN gives the gradient ∇ = {exact_vec(p['grad'])}. It is clipped by norm with "
+            f"threshold τ = {exact(p['threshold'])} (∇ ← (τ/‖∇‖)∇ whenever ‖∇‖ > τ).\n"
             "What is the gradient after clipping?")
 
 

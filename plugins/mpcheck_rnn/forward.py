@@ -11,7 +11,7 @@ from __future__ import annotations
 from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Vector
-from mpcheck.text import mat, vec
+from mpcheck.text import exact_mat, exact_vec
 from mpcheck_rnn.formatting import shown
 from mpcheck_rnn.validation import bounded
 from mpcheck_rnn.vectors import add, clean, matvec, sigmoid_all, tanh_all, transpose
@@ -99,9 +99,9 @@ def validate(p: dict) -> None:
 def prompt(p: dict) -> str:
     return "\n".join([
         "A vanilla RNN computes h_t = tanh(W_hh h_{t−1} + W_xh x_t + b) and ŷ_t = W_hy h_t, with",
-        "W_xh =", mat(p["W_xh"]), "W_hh =", mat(p["W_hh"]), "W_hy =", mat(p["W_hy"]),
-        f"b = {vec(p['b'])},  h_0 = {vec(p['h0'])},",
-        f"inputs x_1 = {vec(p['x'][0])}, x_2 = {vec(p['x'][1])}.",
+        "W_xh =", exact_mat(p["W_xh"]), "W_hh =", exact_mat(p["W_hh"]), "W_hy =", exact_mat(p["W_hy"]),
+        f"b = {exact_vec(p['b'])},  h_0 = {exact_vec(p['h0'])},",
+        f"inputs x_1 = {exact_vec(p['x'][0])}, x_2 = {exact_vec(p['x'][1])}.",
         "Compute h_1, h_2 and the output ŷ_2 (give each as a vector).",
     ])
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Vector
-from mpcheck.text import mat, vec
+from mpcheck.text import exact_mat, exact_vec
 from mpcheck_rnn.formatting import shown
 from mpcheck_rnn.validation import bounded
 from mpcheck_rnn.vectors import add, clean, hadamard, matvec, sigmoid_all, tanh_all
@@ -112,9 +112,9 @@ def prompt(p: dict) -> str:
         "c_t = f ⊙ c_{t−1} + i ⊙ g and h_t = o ⊙ tanh(c_t).",
         f"W is {4 * H}×{X + H}, its row blocks are the gates in the order i, f, o, g "
         f"({_block_rows(p)}); {_column_split(X, H)}.",
-        "W =", mat(p["W"]),
-        f"b = {vec(p['b'])}",
-        f"x_t = {vec(p['x'])},  h_{{t−1}} = {vec(p['h_prev'])},  c_{{t−1}} = {vec(p['c_prev'])}.",
+        "W =", exact_mat(p["W"]),
+        f"b = {exact_vec(p['b'])}",
+        f"x_t = {exact_vec(p['x'])},  h_{{t−1}} = {exact_vec(p['h_prev'])},  c_{{t−1}} = {exact_vec(p['c_prev'])}.",
         "Compute the new cell state c_t and hidden state h_t.",
     ])
 

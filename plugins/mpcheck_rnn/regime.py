@@ -17,7 +17,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Choice, Generator, Mistake, Parts, Real
 from mpcheck.errors import ParamsError
-from mpcheck.text import mat, num
+from mpcheck.text import exact_mat, num
 
 KEYS = ("W", "activation")
 MAX_SIZE = 6
@@ -99,7 +99,7 @@ def validate(p: dict) -> None:
 def prompt(p: dict) -> str:
     return "\n".join([
         f"An RNN h_t = {p['activation']}(W h_{{t−1}} + U x_t + b) has the recurrent matrix",
-        "W =", mat(p["W"]),
+        "W =", exact_mat(p["W"]),
         "Let λ₁ be the largest singular value of W and γ the bound ‖diag f'(a)‖ ≤ γ of the "
         "activation's derivative.",
         "Give λ₁, γ, and what the bound ‖∂h_t/∂h_k‖ ≤ (λ₁γ)^{t−k} tells about the gradients "
