@@ -168,7 +168,7 @@ class Problem:
                 if wrong_json is None:
                     continue
                 wrong = self.kind.telling(self.kind.from_json(wrong_json), self.expected)
-            except (ArithmeticError, ValueError, TypeError):
+            except (ArithmeticError, ValueError, TypeError, AnswerError):
                 continue
             out.append((mistake, wrong))
         return out

@@ -58,9 +58,13 @@ def exact_digits(values: float | Sequence) -> int:
     x = float(values)
     if x == 0 or not math.isfinite(x) or (x.is_integer() and abs(x) < 1e15):
         return 4
-    # repr is the shortest decimal that reads back as the same float
+    # repr is the shortest decimal that reads back as the same float; formatting to that many
+    # digits can still round a tie the other way (2⁻²⁴ = 5.9604644775390625e-8), so check
     mantissa = repr(abs(x)).split("e")[0].replace(".", "").lstrip("0")
-    return max(4, len(mantissa))
+    for digits in range(max(4, len(mantissa)), 17):
+        if float(f"{x:.{digits}g}") == x:
+            return digits
+    return 17
 
 
 def exact(x: float) -> str:

@@ -19,7 +19,6 @@ from mpcheck.answers.reals import (
     near_miss,
     read_real,
     real_perturbations,
-    round_significant,
     tolerances,
     within,
 )
@@ -88,10 +87,6 @@ def numbers_from_json(value: Any, length: int | None = None) -> list[float]:
     return [number_from_json(v) for v in value]
 
 
-def _rounded(values: list[float], digits: int) -> list[float]:
-    return [round_significant(v, digits) if v else 0.0 for v in values]
-
-
 @dataclass(frozen=True)
 class Vector(Tolerant, AnswerKind):
     """A list of reals graded entry by entry by the policy of ``mpcheck.answers.reals``; JSON list.
@@ -145,7 +140,7 @@ class Vector(Tolerant, AnswerKind):
         return entries_distance(given, expected, self.entry_tolerances(expected))
 
     def rounded(self, value: list[float], digits: int) -> list[float]:
-        return _rounded(value, digits)
+        return self.round_entries(value, digits)
 
     def equivalent_forms(self, expected: list[float]) -> list[str]:
         texts = self._texts(expected)
@@ -278,7 +273,7 @@ class Matrix(Tolerant, AnswerKind):
         return entries_distance(_flatten(given), flat_expected, self.entry_tolerances(flat_expected))
 
     def rounded(self, value: list[list[float]], digits: int) -> list[list[float]]:
-        return [_rounded(row, digits) for row in value]
+        return _unflatten(self.round_entries(_flatten(value), digits), len(value[0]))
 
     def _all_within(self, given: list[list[float]], expected: list[list[float]]) -> bool:
         flat_given, flat_expected = _flatten(given), _flatten(expected)

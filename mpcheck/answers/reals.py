@@ -260,5 +260,13 @@ class Tolerant:
         reference = self.reference if self.reference is not None and len(self.reference) == len(flat) else None
         return _cached_tolerances(tuple(flat), self.rtol, self.atol, reference)
 
+    def round_entries(self, flat: Sequence[float], digits: int) -> list[float]:
+        """Each entry to ``digits`` significant digits of what is graded: the value, or for an
+        update answer its step from the starting point."""
+        reference = self.reference if self.reference is not None and len(self.reference) == len(flat) else None
+        if reference is None:
+            return [round_significant(v, digits) if v else 0.0 for v in flat]
+        return [r + round_significant(v - r, digits) if v != r else v for v, r in zip(flat, reference)]
+
     def policy_words(self) -> str:
         return tolerance_words(self.rtol) if self.step_from is None else step_words(self.rtol)

@@ -23,7 +23,6 @@ from mpcheck.answers.reals import (
     read_real,
     real_forms,
     real_perturbations,
-    round_significant,
     within,
 )
 
@@ -129,7 +128,7 @@ class Real(Tolerant, AnswerKind):
         return distance(given, expected, self._tol(expected))
 
     def rounded(self, value: float, digits: int) -> float:
-        return round_significant(value, digits) if value else 0.0
+        return self.round_entries([value], digits)[0]
 
     def equivalent_forms(self, expected: float) -> list[str]:
         return real_forms(expected, self.rtol, self._tol(expected) if self.reference else None)
