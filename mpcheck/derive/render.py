@@ -78,6 +78,7 @@ def step_json(line: Line) -> dict[str, Any]:
     return {"text": line_text(line), "latex": line_latex(line), "reason": line.item.reason,
             "verified": bool(outcome and outcome.verified),
             "method": outcome.method if outcome else "unchecked",
+            "count": outcome.count if outcome else None,
             "detail": outcome.detail if outcome else "", "pretty": line_pretty(line)}
 
 

@@ -74,11 +74,21 @@ def _validate_pool(p: dict) -> None:
                           f"got {len(p['upstream'])}×{len(p['upstream'][0])}")
 
 
+TIE_RULE = ("A window whose maximum is tied routes its gradient to the first maximum in row-major "
+            "order (as PyTorch's max_pool2d does).")
+
+
+def _ties(x, size: int, stride: int) -> bool:
+    h, w = G.shape(x)
+    return any(G.has_tie(x, top, left, size) for _, _, top, left in G.windows(h, w, size, stride))
+
+
 def _pool_prompt(p: dict) -> str:
     s = p["size"]
+    tie = "\n" + TIE_RULE if _ties(p["input"], s, p["stride"]) else ""
     return (f"Max pooling with a {s}×{s} window and stride {p['stride']} (no padding) is applied to\n"
             f"X =\n{exact_mat(p['input'])}\nThe upstream gradient of the pooled output is\n"
-            f"δ =\n{exact_mat(p['upstream'])}\nCompute ∂L/∂X.")
+            f"δ =\n{exact_mat(p['upstream'])}\nCompute ∂L/∂X.{tie}")
 
 
 def _pool_solution(p: dict) -> str:
@@ -197,6 +207,9 @@ def _unpool_prompt(p: dict) -> str:
     lines = []
     if p["kind"] == "max-unpool":
         lines.append(f"Earlier, {f}×{f} max pooling with stride {f} was applied to\nA =\n{exact_mat(p['pooled_from'])}")
+        if _ties(p["pooled_from"], f, f):
+            lines.append("A block whose maximum is tied remembers the first maximum in row-major order "
+                         "(as PyTorch's max_pool2d does).")
     lines.append(f"Upsample Y by a factor of {f} using {KIND_TEXT[p['kind']]}:\nY =\n{exact_mat(p['input'])}")
     lines.append("Give the upsampled matrix.")
     return "\n".join(lines)
