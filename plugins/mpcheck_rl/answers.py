@@ -106,7 +106,9 @@ class PolicyGrid(AnswerKind):
     terminal cell."""
 
     name = "policy"
-    instructions = ("Type one action per cell, row by row: arrows ↑ → ↓ ← or letters U R D L; "
+    # text markup like every text (the arrows shown are the ones to type)
+    instructions = (r"Type one action per cell, row by row: arrows $\uparrow$ $\rightarrow$ $\downarrow$ "
+                    r"$\leftarrow$ or letters U R D L; "
                     "a . or # for walls and terminal cells; rows separated by ; or new lines, "
                     "e.g. R R . ; U # . — where actions tie, any one of the tied actions is accepted.")
 
