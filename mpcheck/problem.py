@@ -7,13 +7,22 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from mpcheck.answers.base import Match
-from mpcheck.api import Generator
+from mpcheck.answers.base import AnswerKind, Match
+from mpcheck.api import Generator, Mistake
 from mpcheck.errors import AnswerError, ParamsError
 
 MAX_SEED = 2**63 - 1
 #: Draws per seed before a sampler is declared broken (see ``Problem.blurred_mistakes``).
 MAX_REDRAWS = 1000
+#: On a sampled problem every mistake's answer lies more than this many tolerances from the right
+#: answer and from every other mistake's: an answer within tolerance of one of them is then never
+#: within tolerance of another, so a student's rounding cannot carry it across.
+SEPARATION = 3.0
+#: An answer within tolerance of two candidate values (the right one, or a mistake's) is credited
+#: to the nearer one only when it is at most this share of the distance to the other.
+CLEARLY_NEARER = 0.5
+#: Candidate values this close (in tolerances) are one value: no number of digits tells them apart.
+SAME_VALUE = 1e-6
 
 
 def check_seed(seed: int) -> int:
@@ -46,12 +55,10 @@ class Verdict:
     def lines(self) -> list[list[tuple[str, str]]]:
         """The verdict for people, as lines of (text, style) pieces: right, almost, wrong (with the
         recognised mistake and the parts), or why the answer could not be read."""
-        from mpcheck.markup import render
-
         if self.error:
             return [[("Could not read the answer: ", "bold yellow"), (self.error, "")]]
         # the generic words are already in the label; only say more when there is more to say
-        detail = "" if self.feedback in ("", "Correct.", "Incorrect.") else render(self.feedback)
+        detail = "" if self.feedback in ("", "Correct.", "Incorrect.") else self.feedback
         if self.correct:
             return [[("✓ Correct.", "bold green"), (" " + detail if detail else "", "")]]
         label = "≈ Almost." if self.near else "✗ Incorrect."
@@ -60,8 +67,7 @@ class Verdict:
             lines.append([(f"Recognised mistake: {self.mistake}", "yellow")])
         for name, part in (self.parts or {}).items():
             mark = "✓" if part["correct"] else "✗"
-            said = render(part["feedback"]) if part["feedback"] else ("right" if part["correct"] else "wrong")
-            lines.append([(f"  {mark} {name}: {said}", "")])
+            lines.append([(f"  {mark} {name}: {part['feedback'] or ('right' if part['correct'] else 'wrong')}", "")])
         return lines
 
     def to_json(self) -> dict[str, Any]:
@@ -83,7 +89,8 @@ class Problem:
     def from_seed(cls, generator: Generator, seed: int) -> Problem:
         import numpy as np
 
-        check_seed(seed)
+        if not 0 <= seed <= MAX_SEED:
+            raise ParamsError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
         rng = np.random.default_rng(seed)
         for _ in range(MAX_REDRAWS):
             problem = cls(generator, generator.sample_params(rng), seed)
@@ -118,16 +125,10 @@ class Problem:
 
     @cached_property
     def answer_text(self) -> str:
-        kind = self.generator.answer_kind
-        return kind.format(kind.from_json(self.answer))
+        return self.kind.format(self.expected)
 
     def prompt(self) -> str:
         return self.generator.prompt(self.params)
-
-    @property
-    def instructions(self) -> str:
-        """What to type, for this problem's answer (no digits asked of whole numbers)."""
-        return self.generator.answer_kind.instructions_for(self.answer)
 
     def solution(self) -> str:
         return self.generator.solution(self.params)
@@ -147,82 +148,165 @@ class Problem:
                        hints=self.hints())
         return out
 
+    @cached_property
+    def kind(self) -> AnswerKind:
+        """The answer kind bound to these params (an update answer knows where its step starts)."""
+        return self.generator.answer_kind.bind(self.params)
+
+    @cached_property
+    def expected(self) -> Any:
+        """The expected answer as the kind's internal value."""
+        return self.kind.from_json(self.answer)
+
+    @property
+    def instructions(self) -> str:
+        """What to type, and how precisely."""
+        return self.kind.instructions
+
+    @cached_property
+    def _mistakes(self) -> list[tuple[Mistake, Any]]:
+        """Each declared mistake that applies to these params, with what tells it apart: its wrong
+        answer (for a multi-part answer, the parts it changes). A mistake whose formula has no
+        finite value on these params (it divides by zero, say) gives no answer to recognise."""
+        out = []
+        for mistake in self.generator.mistakes:
+            try:
+                wrong_json = mistake.answer(self.params)
+                if wrong_json is None:
+                    continue
+                wrong = self.kind.telling(self.kind.from_json(wrong_json), self.expected)
+            except (ArithmeticError, ValueError, TypeError, AnswerError):
+                continue
+            out.append((mistake, wrong))
+        return out
+
     def check(self, text: str) -> Verdict:
-        """Grade one answer: parse, compare, then look for a known mistake."""
-        kind = self.generator.answer_kind
-        expected = kind.from_json(self.answer)
+        """Grade one answer: parse, compare, then tell it apart from the known mistakes."""
+        kind, expected = self.kind, self.expected
         base = dict(id=self.id, expected=self.answer, expected_text=self.answer_text)
         try:
             given = kind.parse(text)
         except AnswerError as exc:
             return Verdict(correct=False, score=0.0, feedback=str(exc), error=str(exc), **base)
         match = kind.compare(given, expected)
-        score = _score(match)
         parts = {name: {"correct": m.correct, "feedback": m.message, "near": m.near}
                  for name, m in match.parts.items()} if match.parts else None
         if match.correct:
+            unclear = self._unclear_rivals(given)
+            if unclear:
+                return Verdict(correct=False, score=0.0, feedback=self._more_digits(unclear), near=True,
+                               method=match.method, parts=parts, **base)
             return Verdict(correct=True, score=1.0, feedback=match.message or "Correct.",
                            method=match.method, parts=parts, **base)
-        mistake = self._recognise_mistake(given, expected)
+        wrong_parts = {n for n, m in match.parts.items() if not m.correct} if match.parts else None
+        mistakes = self._recognise(given, wrong_parts)
+        mistake = mistakes[0] if len(mistakes) == 1 else None
         if mistake is not None:
             feedback = mistake.feedback
+        elif mistakes:
+            feedback = ("This is what more than one known mistake gives here, so it cannot say which: "
+                        + " Or: ".join(m.feedback for m in mistakes))
         else:
             feedback = match.message or "Incorrect."
-        return Verdict(correct=False, score=score, feedback=feedback, method=match.method,
+        return Verdict(correct=False, score=_score(match), feedback=feedback, method=match.method,
                        mistake=mistake.name if mistake else None, near=match.near, parts=parts, **base)
 
-    def _recognise_mistake(self, given: Any, expected: Any):
-        """The first declared mistake whose wrong answer the student gave (and which differs
-        from the right answer for these params, so it can be told apart)."""
-        kind = self.generator.answer_kind
-        for mistake in self.generator.mistakes:
-            wrong = self.mistake_answer(mistake)
-            if wrong is None:
-                continue
-            if kind.compare(given, wrong).correct:
-                return mistake
-        return None
+    def _unclear_rivals(self, given: Any) -> list[Any]:
+        """For an answer within tolerance of the right one: the wrong answers of known mistakes that
+        it is within tolerance of too, and not clearly nearer the right one than to (only explicit
+        params allow this; sampled problems keep mistakes ``SEPARATION`` tolerances away)."""
+        kind, expected = self.kind, self.expected
+        if not kind.tolerant:
+            return []  # an exact answer equal to a mistake's makes that mistake the right answer
+        unclear = []
+        for _, wrong in self._mistakes:
+            to_wrong = kind.distance(given, wrong)
+            if to_wrong > 1 or kind.distance(wrong, expected) <= SAME_VALUE:
+                continue  # not in reach, or the mistake gives the right answer here
+            if kind.distance(_like(given, wrong), expected) > CLEARLY_NEARER * to_wrong:
+                unclear.append(wrong)
+        return unclear
+
+    def _more_digits(self, rivals: list[Any]) -> str:
+        kind, expected = self.kind, self.expected
+        text = ("Within tolerance of the right answer, but also of the answer a known mistake gives "
+                "here: give more digits so that the two can be told apart")
+        for digits in range(4, 18):
+            rounded = kind.rounded(expected, digits)
+            if rounded is None:
+                break
+            if all(kind.distance(_like(rounded, w), expected) <= CLEARLY_NEARER * kind.distance(rounded, w)
+                   for w in rivals):
+                return f"{text} (at least {digits} significant digits)."
+        return text + "."
+
+    def _rivals(self, given: Any, wrong_parts: set[str] | None) -> list[tuple[float, int, Mistake]]:
+        """The known mistakes that could explain this answer, nearest first. For a multi-part
+        answer, those that change every part it has wrong come first when one of them is in reach:
+        a mistake that explains the whole answer beats one that explains a part of it."""
+        kind = self.kind
+        rivals = [(kind.distance(given, wrong), index, mistake, wrong)
+                  for index, (mistake, wrong) in enumerate(self._mistakes)]
+        if wrong_parts:
+            whole = [r for r in rivals if isinstance(r[3], dict) and wrong_parts <= set(r[3])]
+            if any(r[0] <= 1 for r in whole):
+                rivals = whole
+        return sorted((d, index, mistake) for d, index, mistake, _ in rivals)
+
+    def _recognise(self, given: Any, wrong_parts: set[str] | None = None) -> list[Mistake]:
+        """The known mistakes this wrong answer is credited to: the one whose answer it is clearly
+        nearest, or every one within tolerance when none is clearly nearest (then none is named)."""
+        within = [r for r in self._rivals(given, wrong_parts) if r[0] <= 1]
+        if len(within) > 1 and within[0][0] > CLEARLY_NEARER * within[1][0]:
+            return [mistake for _, _, mistake in within]
+        return [within[0][2]] if within else []
 
     def blurred_mistakes(self) -> list[str]:
         """The declared mistakes that apply to these params but that the checker would not reject
-        and name: their answer is graded right, or is recognised as another mistake. Seeded
-        problems are redrawn until this is empty ("distinguishable by construction").
-
-        A mistake whose answer is the right one exactly (forgetting the dilation when it is 1)
-        does not apply: the student who makes it is right. One that is merely close (tanh(c) for
-        c when c is small) is what this guards against."""
-        kind = self.generator.answer_kind
-        expected = kind.from_json(self.answer)
+        and name with a margin: their answer lies within ``SEPARATION`` tolerances of the right
+        answer, or of another mistake's that explains it as fully. Seeded problems are redrawn
+        until this is empty ("distinguishable by construction")."""
+        kind, expected = self.kind, self.expected
         blurred = []
-        for mistake in self.generator.mistakes:
-            wrong_json = mistake.answer(self.params)
-            if wrong_json is None:
+        for index, (mistake, wrong) in enumerate(self._mistakes):
+            if kind.distance(wrong, expected) <= SEPARATION:
+                blurred.append(mistake.name)
                 continue
-            if isinstance(kind, _parts_kind()) and isinstance(wrong_json, dict):
-                wrong_json = {**self.answer, **wrong_json}
-            if same_json(wrong_json, self.answer):
-                continue  # the trap leads to the right answer for these params: it does not apply
-            wrong = kind.from_json(wrong_json)
-            verdict_mistake = self._recognise_mistake(wrong, expected)
-            if kind.compare(wrong, expected).correct or verdict_mistake is not mistake:
+            # the rivals that explain this answer as fully (see ``_rivals``)
+            whole = _whole(wrong, expected)
+            if any(kind.distance(whole, other) <= SEPARATION
+                   for j, (_, other) in enumerate(self._mistakes)
+                   if j != index and _covers(other, wrong)):
                 blurred.append(mistake.name)
         return blurred
 
-    def mistake_answer(self, mistake) -> Any:
-        """The mistake's wrong answer as an internal value, or None where it does not apply
-        or cannot be told apart from the right answer."""
-        kind = self.generator.answer_kind
-        key = "mistake:" + mistake.name
-        if key not in self._cache:
-            wrong_json = mistake.answer(self.params)
-            wrong = None
-            if wrong_json is not None:
-                expected = kind.from_json(self.answer)
-                wrong = kind.telling(kind.from_json(wrong_json), expected)
-                if kind.compare(wrong, expected).correct:
-                    wrong = None
-            self._cache[key] = wrong
-        return self._cache[key]
+    def mistake_answer(self, mistake: Mistake) -> Any:
+        """The mistake's wrong answer as an internal value (for a multi-part answer the parts it
+        changes), or None where it does not apply or is graded as the right answer."""
+        for candidate, wrong in self._mistakes:
+            if candidate is mistake:
+                return None if self.kind.compare(wrong, self.expected).correct else wrong
+        return None
+
+
+def _whole(wrong: Any, expected: Any) -> Any:
+    """A multi-part mistake names only the parts it changes; the answer a student gives has the
+    right values in the others."""
+    if isinstance(wrong, dict) and isinstance(expected, dict):
+        return {**expected, **wrong}
+    return wrong
+
+
+def _covers(other: Any, wrong: Any) -> bool:
+    """Whether a mistake's answer ``other`` changes every part that ``wrong`` changes."""
+    return not (isinstance(other, dict) and isinstance(wrong, dict)) or set(wrong) <= set(other)
+
+
+def _like(value: Any, shape: Any) -> Any:
+    """``value`` cut down to the parts ``shape`` has (for multi-part answers), else itself."""
+    if isinstance(value, dict) and isinstance(shape, dict):
+        return {name: value[name] for name in shape if name in value}
+    return value
 
 
 def expected_lines(answer_text: str) -> list[list[tuple[str, str]]]:
@@ -250,23 +334,4 @@ def is_finite_json(value: Any) -> bool:
         return all(is_finite_json(v) for v in value)
     if isinstance(value, dict):
         return all(is_finite_json(v) for v in value.values())
-    return False
-
-
-def _parts_kind():
-    from mpcheck.answers.parts import Parts
-
-    return Parts
-
-
-def same_json(a: Any, b: Any, rel: float = 1e-9) -> bool:
-    """Two JSON-native answers equal up to floating-point round-off (not up to a tolerance)."""
-    if isinstance(a, bool) or isinstance(b, bool) or isinstance(a, str) or isinstance(b, str) or a is None:
-        return a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return abs(a - b) <= rel * max(abs(a), abs(b)) + 1e-300
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same_json(x, y, rel) for x, y in zip(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same_json(a[k], b[k], rel) for k in a)
     return False

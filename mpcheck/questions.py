@@ -12,7 +12,8 @@ A bank is a list of ``[[question]]`` tables::
     answer = "b"                      # letter(s) for choices, true/false, or a number
     explanation = '''Why, not only what.'''   # texts and options: prose with $…$ math
     tags = ["convolution"]
-    tolerance = 0.01                  # numeric only, relative; optional
+    tolerance = 0.01                  # numeric only, relative; optional (a whole-number answer
+                                      # without one is graded exactly)
 
 Options are shown in an order drawn from the seed, so letters are not memorised.
 """
@@ -27,7 +28,7 @@ from typing import Any
 
 from mpcheck.host import catalog
 from mpcheck.answers.choices import Boolean, Choice
-from mpcheck.answers.scalars import Real
+from mpcheck.answers.scalars import Integer, Real
 from mpcheck.api import Generator
 from mpcheck.errors import ParamsError
 
@@ -125,6 +126,9 @@ def question_generator(q: dict[str, Any], source: str = "bank") -> Generator:
         answer_kind: Any = Choice(options=tuple(options), multiple=kind == "multi-choice")
     elif kind == "true-false":
         answer_kind = Boolean()
+    elif isinstance(q["answer"], int) and "tolerance" not in q:
+        # a whole-number answer (an output height, a count) is exact: 32.03 is not 32
+        answer_kind = Integer()
     else:
         answer_kind = Real(rtol=float(q.get("tolerance", 1e-3)))
 

@@ -20,7 +20,7 @@ from mpcheck.answers.base import AnswerKind
 from mpcheck.answers.parts import Parts
 from mpcheck.api import Generator, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.problem import Problem, is_finite_json, same_json
+from mpcheck.problem import Problem, is_finite_json
 
 JSON_SCALARS = (str, int, float, bool, type(None))
 #: how SymPy's str() looks when it leaks onto a screen
@@ -103,7 +103,7 @@ def _check_accepted(problem: Problem, texts: Iterable[str], where: str) -> None:
 
 
 def _check_rejected(problem: Problem, values: Iterable[Any], where: str) -> None:
-    kind = problem.generator.answer_kind
+    kind = problem.kind
     for value in values:
         text = kind.format(value)
         verdict = problem.check(text)
@@ -113,22 +113,18 @@ def _check_rejected(problem: Problem, values: Iterable[Any], where: str) -> None
 def _whole_answer(problem: Problem, wrong: Any) -> Any:
     """A multi-part mistake may name only the parts it changes: the student's whole answer has
     the right values in the other parts."""
-    kind = problem.generator.answer_kind
-    if isinstance(kind, Parts) and isinstance(wrong, dict):
-        return {**kind.from_json(problem.answer), **wrong}
+    if isinstance(problem.kind, Parts) and isinstance(wrong, dict):
+        return {**problem.expected, **wrong}
     return wrong
 
 
 def _check_mistakes(problem: Problem, where: str, seen: set[str]) -> None:
     """Every declared mistake that applies is rejected and named as itself: a mistake that cannot
     be told apart from the right answer (or from another mistake) on a sampled problem fails."""
-    kind = problem.generator.answer_kind
+    kind = problem.kind
     for mistake in problem.generator.mistakes:
-        raw = mistake.answer(problem.params)
-        if isinstance(kind, Parts) and isinstance(raw, dict):
-            raw = {**problem.answer, **raw}
-        if raw is None or same_json(raw, problem.answer):
-            continue  # does not apply to these params (the trap leads to the right answer)
+        if mistake.answer(problem.params) is None:
+            continue  # does not apply to these params
         wrong = problem.mistake_answer(mistake)
         assert wrong is not None, (f"{where}: mistake {mistake.name!r} applies but its answer is graded "
                                    "as the right one: the sampler must redraw such problems")
@@ -147,8 +143,8 @@ def _check_mistakes(problem: Problem, where: str, seen: set[str]) -> None:
 
 def _check_slip_beside(problem: Problem, mistake: Mistake, wrong: dict[str, Any], where: str) -> None:
     """A slip in a part the mistake leaves alone must not hide the mistake."""
-    kind = problem.generator.answer_kind
-    right = kind.from_json(problem.answer)
+    kind = problem.kind
+    right = problem.expected
     for name, part in kind.parts.items():
         if not part.compare(wrong[name], right[name]).correct:
             continue  # a part the mistake changes
@@ -163,14 +159,18 @@ def _check_slip_beside(problem: Problem, mistake: Mistake, wrong: dict[str, Any]
 
 def check_seed(generator: Generator, seed: int, seen: set[str]) -> None:
     """Everything ``assert_generator_sound`` checks for one seed."""
+    import numpy as np
+
+    first = generator.sample_params(np.random.default_rng(seed))  # the first draw, before any redraw
+    _check_json("params", first, _where(generator, seed, first))
+    _check_json("the answer", generator.solve(first), _where(generator, seed, first))
     problem = Problem.from_seed(generator, seed)
     where = _where(generator, seed, problem.params)
     _check_json("params", problem.params, where)
     problem = Problem.from_params(generator, json.loads(json.dumps(problem.params)))
     _check_texts(problem, where)
     _check_json("the answer", problem.answer, where)
-    kind = generator.answer_kind
-    expected = kind.from_json(problem.answer)
+    kind, expected = problem.kind, problem.expected
     assert kind.compare(kind.from_json(kind.to_json(expected)), expected).correct, \
         f"{where}: the answer does not survive from_json/to_json"
     _check_accepted(problem, [problem.answer_text, *kind.equivalent_forms(expected)], where)

@@ -7,6 +7,7 @@ answer uses them, typeset on paper and readable in the terminal.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 
@@ -52,15 +53,36 @@ def shape(dims: Sequence[int]) -> str:
 EXACT_DIGITS = 15
 
 
+def exact_digits(values: float | Sequence) -> int:
+    """Significant digits that show every number in ``values`` (a number, or nested lists) exactly
+    as the float it is, at least 4: ``num(x, exact_digits(x))`` prints 0.10004 as 0.10004, never
+    0.1. Prompts show params this way, so that what a student sees is what is graded."""
+    if isinstance(values, (list, tuple)):
+        return max((exact_digits(v) for v in values), default=4)
+    x = float(values)
+    if x == 0 or not math.isfinite(x) or (x.is_integer() and abs(x) < 1e15):
+        return 4
+    # repr is the shortest decimal that reads back as the same float; formatting to that many
+    # digits can still round a tie the other way (2⁻²⁴ = 5.9604644775390625e-8), so check
+    mantissa = repr(abs(x)).split("e")[0].replace(".", "").lstrip("0")
+    for digits in range(max(4, len(mantissa)), 17):
+        if float(f"{x:.{digits}g}") == x:
+            return digits
+    return 17
+
+
 def exact(x: float) -> str:
-    """A param as the user gave it (to 15 significant digits): sampled short decimals stay short,
-    typed ones are not rounded to what the answer does not use."""
-    return num(x, EXACT_DIGITS)
+    """A param in a prompt: as given, every digit (see ``exact_digits``)."""
+    return num(x, exact_digits(x))
 
 
 def exact_vec(values: Sequence[float]) -> str:
-    """``[0.1, -2, 0.333333333333333]``: a vector of params, each as given."""
-    return "[" + ", ".join(exact(v) for v in values) + "]"
+    return vec(values, exact_digits(values))
+
+
+def exact_mat(rows: Sequence[Sequence[float]], name: str = "") -> str:
+    """``mat`` with every param as given (see ``exact_digits``)."""
+    return mat(rows, exact_digits(rows), name)
 
 
 def paren(x: float, digits: int = EXACT_DIGITS) -> str:

@@ -71,11 +71,22 @@ def test_real_tolerance_boundary(x, rtol, atol):
 
 
 @pytest.mark.parametrize("expected, given, right", [
-    (0.0, 9e-7, True), (0.0, 1.1e-6, False), (1e-5, 1e-5 + 9e-7, True), (1e-5, 1e-5 + 1.1e-6, False),
+    (0.0, 0.0, True), (0.0, 1e-12, False), (1e-5, 1e-5 + 9e-9, True), (1e-5, 1e-5 + 1.1e-8, False),
     (1000.0, 1000.9, True), (1000.0, 1001.1, False), (-2.0, -2.0019, True), (-2.0, -2.0021, False),
+    # no absolute floor: a small answer is judged relatively too, so a sign flip or a factor of 3
+    # never passes (sigmoid'(−15) = 3.06e-7)
+    (3.059e-7, -5e-7, False), (3.059e-7, -3.059e-7, False), (3.059e-7, 9.2e-7, False),
+    (3.059e-7, 3.0592e-7, True),
 ])
 def test_real_tolerance_examples(expected, given, right):
     assert Real().compare(given, expected).correct is right
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(min_value=1e-300, max_value=1e300), st.sampled_from([1, -1]),
+       st.sampled_from([-1.0, 3.0, 1 / 3, 0.0]))
+def test_no_sign_flip_or_factor_of_three_passes_at_any_scale(x, sign, factor):
+    assert not Real().compare(factor * sign * x, sign * x).correct
 
 
 @pytest.mark.parametrize("expected, text, written, needed", [

@@ -80,7 +80,7 @@ def test_required_derivation_verifies_fully(name):
     report = run(derivation)
     data = report.to_json()
     assert data["verified"] is True and len(data["steps"]) >= 5
-    assert all(s["verified"] and s["method"] in ("symbolic", "numeric") for s in data["steps"])
+    assert all(s["verified"] and s["method"] in ("symbolic", "instances", "numeric") for s in data["steps"])
     assert all(s["text"] and s["latex"] and s["reason"] for s in data["steps"])
 
 

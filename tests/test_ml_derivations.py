@@ -18,7 +18,7 @@ def test_derivation_verifies(name):
     report = run(derivation(name))
     assert derivation(name).topic == "ml"
     assert report.verified, [s for s in report.to_json()["steps"] if not s["verified"]]
-    assert all(step["method"] in ("symbolic", "numeric") for step in report.to_json()["steps"])
+    assert all(step["method"] in ("symbolic", "instances", "numeric") for step in report.to_json()["steps"])
 
 
 def test_a_wrong_bias_correction_is_caught():

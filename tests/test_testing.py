@@ -12,6 +12,7 @@ from mpcheck.answers.kinds import Integer, Parts, Real, Vector
 from mpcheck.api import Generator, Mistake
 from mpcheck.errors import ParamsError
 from mpcheck.host.plugins import registry
+from mpcheck.problem import Problem
 from mpcheck.testing import assert_generator_sound, assert_kind_sound, assert_params_rejected, is_json_native
 
 
@@ -61,20 +62,44 @@ def test_a_non_finite_answer_is_caught():
 
 def test_a_mistake_that_never_applies_is_caught():
     broken = dataclasses.replace(SUM, mistakes=SUM.mistakes + (Mistake("never", "n", lambda p: None),))
-    assert re.search(r"never recognised by name .*: never$", _failure(broken))
+    assert re.search(r"never applied .*: never$", _failure(broken))
 
 
-def test_a_mistake_equal_to_the_right_answer_never_counts():
+def test_a_mistake_equal_to_the_right_answer_fails_the_kit():
     broken = dataclasses.replace(SUM, mistakes=(Mistake("same", "s", lambda p: p["a"] + p["b"]),))
-    assert "same" in _failure(broken)
+    message = _failure(broken)
+    assert "can be told apart" in message and "same" in message
 
 
-def test_two_mistakes_with_the_same_answer_report_the_first():
+def test_two_mistakes_with_the_same_answer_fail_the_kit():
     twin = Mistake("multiplied-again", "m", lambda p: p["a"] * p["b"])
     doubled = dataclasses.replace(SUM, mistakes=(SUM.mistakes[0], twin))
-    # the pipeline names the first; the second is dead weight, which the kit reports
+    # neither can be named on any draw: the sampler can never separate them
     message = _failure(doubled)
-    assert message.endswith(": multiplied-again") and "recognised as" not in message
+    assert "can be told apart" in message and "multiplied-again" in message
+
+
+def _half(p: dict) -> float:
+    return (p["a"] + p["b"]) / 2
+
+
+HALF = dataclasses.replace(
+    SUM, id="test.half", answer_kind=Real(), solve=_half,
+    # a slip that is right to 0.05 %: within the tolerance unless the sampler keeps it out
+    mistakes=(Mistake("slightly-off", "s", lambda p: _half(p) * (1.0005 if p["a"] > 5 else 1.01)),))
+
+
+def test_a_mistake_within_tolerance_is_redrawn_until_it_can_be_told_apart():
+    assert_generator_sound(HALF, seeds=range(30))
+    problem = Problem.from_seed(HALF, 0)
+    assert problem.params["a"] <= 5 and problem.check(problem.answer_text).correct
+
+
+def test_the_kit_fails_a_mistake_graded_right_when_nothing_redraws(monkeypatch):
+    # the behaviour before redrawing: a sampled problem on which the trap is graded right
+    monkeypatch.setattr(Problem, "blurred_mistakes", lambda self: [])
+    message = _failure(HALF, seeds=range(30))
+    assert "slightly-off" in message and "graded as the right one" in message
 
 
 def test_a_crash_names_the_seed():
@@ -103,7 +128,7 @@ def test_an_equivalent_form_that_is_rejected_is_caught():
 
 def test_empty_texts_are_caught():
     assert "empty solution" in _failure(dataclasses.replace(SUM, solution=lambda p: " "))
-    assert "hint is empty" in _failure(dataclasses.replace(SUM, hints=lambda p: [""]))
+    assert "empty hint" in _failure(dataclasses.replace(SUM, hints=lambda p: [""]))
 
 
 def test_a_multi_part_mistake_may_name_one_part():

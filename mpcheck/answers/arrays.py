@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,11 +13,13 @@ from mpcheck.answers.numeric import AnswerError, check_length, clip, normalise
 from mpcheck.answers.reals import (
     DEFAULT_ATOL,
     DEFAULT_RTOL,
+    Tolerant,
+    distance,
     format_real,
     near_miss,
     read_real,
     real_perturbations,
-    safe_digits,
+    tolerances,
     within,
 )
 from mpcheck.answers.scalars import number_from_json
@@ -32,16 +35,15 @@ from mpcheck.answers.split import (
 SHOWN_POSITIONS = 6
 
 
-
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
-def digits_clause(rtol: float, expected: Any) -> str:
-    """"; at least N significant digits each." — or just "." when every expected entry is a
-    whole number (no rounding to speak of)."""
+def digits_clause(kind: Any, expected: Any) -> str:
+    """"; each entry graded to … (give at least N significant digits)." (``kind.policy_words()``)
+    — or just "." when every expected entry is a whole number (no rounding to speak of)."""
     if expected is not None and all_whole(expected):
         return "."
-    return f"; at least {safe_digits(rtol)} significant digits each."
+    return f"; each entry {kind.policy_words()}."
 
 
 def all_whole(value: Any) -> bool:
@@ -66,14 +68,14 @@ def list_positions(labels: list[str]) -> str:
 
 
 def compare_entries(given: list[float], expected: list[float], labels: list[str],
-                    rtol: float, atol: float) -> Match:
+                    tols: Sequence[float]) -> Match:
     """Entry by entry within tolerance; says which entries are wrong and whether every wrong
     one is merely rounded too coarsely (near)."""
     wrong, needed = [], []
-    for label, g, e in zip(labels, given, expected):
-        if not within(g, e, rtol, atol):
+    for label, g, e, tol in zip(labels, given, expected, tols):
+        if not within(g, e, tol):
             wrong.append(label)
-            needed.append(near_miss(g, e, rtol, atol))
+            needed.append(near_miss(g, e, tol))
     if not wrong:
         return Match(True, method="tolerance")
     count = f"{len(wrong)} of {len(expected)} entries"
@@ -81,6 +83,13 @@ def compare_entries(given: list[float], expected: list[float], labels: list[str]
         return Match(False, f"{count} ({list_positions(wrong)}) are rounded too coarsely: "
                      f"give at least {max(needed)} significant digits.", near=True, method="tolerance")
     return Match(False, f"{count} are wrong: {list_positions(wrong)}.", method="tolerance")
+
+
+def entries_distance(given: list[float], expected: list[float], tols: Sequence[float]) -> float:
+    """The largest entry's distance, in units of its tolerance."""
+    if given == expected:
+        return 0.0
+    return max(distance(g, e, tol) for g, e, tol in zip(given, expected, tols))
 
 
 def numbers_from_json(value: Any, length: int | None = None) -> list[float]:
@@ -92,12 +101,18 @@ def numbers_from_json(value: Any, length: int | None = None) -> list[float]:
 
 
 @dataclass(frozen=True)
-class Vector(AnswerKind):
-    """A list of reals; JSON list of numbers."""
+class Vector(Tolerant, AnswerKind):
+    """A list of reals graded entry by entry by the policy of ``mpcheck.answers.reals``; JSON list.
+
+    ``step_from`` makes it an update answer (see ``Real``): each entry's step from the starting
+    point is judged, the answer stays the updated vector.
+    """
 
     length: int | None = None
     rtol: float = DEFAULT_RTOL
     atol: float = DEFAULT_ATOL
+    step_from: str | Callable[[dict], Any] | None = None
+    reference: tuple[float, ...] | None = None
     name = "vector"
 
     @property
@@ -106,7 +121,7 @@ class Vector(AnswerKind):
 
     def instructions_for(self, expected: Any, interactive: bool = False) -> str:
         count = f"{self.length} numbers" if self.length else "numbers"
-        return f"Answer with a list of {count}, e.g. [0.5, -1, 2]" + digits_clause(self.rtol, expected)
+        return f"Answer with a list of {count}, e.g. [0.5, -1, 2]" + digits_clause(self, expected)
 
     def parse(self, text: str) -> list[float]:
         body = strip_outer(screen(text))
@@ -122,18 +137,30 @@ class Vector(AnswerKind):
     def to_json(self, value: list[float]) -> list[float]:
         return [float(v) for v in value]
 
+    def _texts(self, value: list[float]) -> list[str]:
+        tols = self.entry_tolerances(value) if self.reference else [None] * len(value)
+        return [format_real(v, self.rtol, tol) for v, tol in zip(value, tols)]
+
     def format(self, value: list[float]) -> str:
-        return "[" + ", ".join(format_real(v, self.rtol) for v in value) + "]"
+        return "[" + ", ".join(self._texts(value)) + "]"
 
     def compare(self, given: list[float], expected: list[float]) -> Match:
         if len(given) != len(expected):
             return Match(False, f"Expected {_count(len(expected), 'entry', 'entries')}, got {len(given)}.")
         labels = [f"entry {i}" for i in range(1, len(expected) + 1)]
-        return compare_entries(given, expected, labels, self.rtol, self.atol)
+        return compare_entries(given, expected, labels, self.entry_tolerances(expected))
+
+    def distance(self, given: list[float], expected: list[float]) -> float:
+        if len(given) != len(expected):
+            return math.inf
+        return entries_distance(given, expected, self.entry_tolerances(expected))
+
+    def rounded(self, value: list[float], digits: int) -> list[float]:
+        return self.round_entries(value, digits)
 
     def equivalent_forms(self, expected: list[float]) -> list[str]:
-        texts = [format_real(v, self.rtol) for v in expected]
-        scientific = [f"{v:.7e}" for v in expected]
+        texts = self._texts(expected)
+        scientific = [f"{v:.15e}" if self.reference else f"{v:.7e}" for v in expected]
         return list(dict.fromkeys([
             "[" + ", ".join(texts) + "]", "(" + ", ".join(texts) + ")", ", ".join(texts),
             " ".join(texts), "[" + "; ".join(texts) + "]", "[" + ",".join(texts) + "]",
@@ -141,11 +168,14 @@ class Vector(AnswerKind):
         ]))
 
     def perturbations(self, expected: list[float]) -> list[list[float]]:
+        tols = self.entry_tolerances(expected)
+        reference = self.reference if self.reference and len(self.reference) == len(expected) else None
         values = []
         for index in {0, len(expected) - 1}:
-            for changed in real_perturbations(expected[index], self.rtol, self.atol)[:2]:
-                values.append([changed if i == index else v for i, v in enumerate(expected)])
-        swapped = swap_first_distinct(expected, self.rtol, self.atol)
+            point = reference[index] if reference else None
+            for value in real_perturbations(expected[index], tols[index], point, far=False):
+                values.append([value if i == index else v for i, v in enumerate(expected)])
+        swapped = swap_first_distinct(expected, tols)
         if swapped:
             values.append(swapped)
         values.append(list(expected) + [expected[-1]])
@@ -154,11 +184,11 @@ class Vector(AnswerKind):
         return values
 
 
-def swap_first_distinct(values: list[float], rtol: float, atol: float) -> list[float] | None:
+def swap_first_distinct(values: list[float], tols: Sequence[float]) -> list[float] | None:
     """The list with its first pair of clearly different entries swapped."""
     for i in range(len(values)):
         for j in range(i + 1, len(values)):
-            if not within(values[i], values[j], rtol, atol) and not within(values[j], values[i], rtol, atol):
+            if not within(values[i], values[j], tols[j]) and not within(values[j], values[i], tols[i]):
                 swapped = list(values)
                 swapped[i], swapped[j] = swapped[j], swapped[i]
                 return swapped
@@ -185,12 +215,23 @@ def transpose(rows: list[list[float]]) -> list[list[float]]:
     return [list(column) for column in zip(*rows)]
 
 
+def _flatten(rows: list[list[float]]) -> list[float]:
+    return [v for row in rows for v in row]
+
+
+def _unflatten(flat: list[float], cols: int) -> list[list[float]]:
+    return [flat[i:i + cols] for i in range(0, len(flat), cols)]
+
+
 @dataclass(frozen=True)
-class Matrix(AnswerKind):
-    """A 2-D array of reals; JSON list of rows."""
+class Matrix(Tolerant, AnswerKind):
+    """A 2-D array of reals graded entry by entry by the policy of ``mpcheck.answers.reals``;
+    JSON list of rows. ``step_from`` as for ``Vector`` (the starting point, row by row)."""
 
     rtol: float = DEFAULT_RTOL
     atol: float = DEFAULT_ATOL
+    step_from: str | Callable[[dict], Any] | None = None
+    reference: tuple[float, ...] | None = None
     name = "matrix"
 
     @property
@@ -200,7 +241,7 @@ class Matrix(AnswerKind):
     def instructions_for(self, expected: Any, interactive: bool = False) -> str:
         rows = ("on one line (1 2; 3 4 or [[1, 2], [3, 4]]) or one row per line, then an empty line"
                 if interactive else "e.g. [[1, 2], [3, 4]] or 1 2; 3 4 (rows separated by ; or new lines)")
-        return (f"Answer with a matrix, {rows}" + digits_clause(self.rtol, expected)[:-1]
+        return (f"Answer with a matrix, {rows}" + digits_clause(self, expected)[:-1]
                 + ". Positions (row, column) count from 1.")
 
     def parse(self, text: str) -> list[list[float]]:
@@ -227,9 +268,13 @@ class Matrix(AnswerKind):
     def to_json(self, value: list[list[float]]) -> list[list[float]]:
         return [[float(v) for v in row] for row in value]
 
+    def _cells(self, value: list[list[float]]) -> list[list[str]]:
+        flat = _flatten(value)
+        tols = self.entry_tolerances(flat) if self.reference else [None] * len(flat)
+        return _unflatten([format_real(v, self.rtol, tol) for v, tol in zip(flat, tols)], len(value[0]))
+
     def format(self, value: list[list[float]]) -> str:
-        return "[" + ", ".join("[" + ", ".join(format_real(v, self.rtol) for v in row) + "]"
-                               for row in value) + "]"
+        return "[" + ", ".join("[" + ", ".join(row) + "]" for row in self._cells(value)) + "]"
 
     def compare(self, given: list[list[float]], expected: list[list[float]]) -> Match:
         shape_given, shape_expected = (len(given), len(given[0])), (len(expected), len(expected[0]))
@@ -239,37 +284,52 @@ class Matrix(AnswerKind):
                 return Match(False, f"Transposed? Your matrix is the transpose of the answer ({size}).")
             return Match(False, f"Wrong size: {size}.")
         labels = [f"({i}, {j})" for i in range(1, len(expected) + 1) for j in range(1, len(expected[0]) + 1)]
-        flat_given = [v for row in given for v in row]
-        flat_expected = [v for row in expected for v in row]
-        return compare_entries(flat_given, flat_expected, labels, self.rtol, self.atol)
+        flat_expected = _flatten(expected)
+        return compare_entries(_flatten(given), flat_expected, labels, self.entry_tolerances(flat_expected))
+
+    def distance(self, given: list[list[float]], expected: list[list[float]]) -> float:
+        if (len(given), len(given[0])) != (len(expected), len(expected[0])):
+            return math.inf
+        flat_expected = _flatten(expected)
+        return entries_distance(_flatten(given), flat_expected, self.entry_tolerances(flat_expected))
+
+    def rounded(self, value: list[list[float]], digits: int) -> list[list[float]]:
+        return _unflatten(self.round_entries(_flatten(value), digits), len(value[0]))
 
     def _all_within(self, given: list[list[float]], expected: list[list[float]]) -> bool:
-        return all(within(g, e, self.rtol, self.atol)
-                   for gr, er in zip(given, expected) for g, e in zip(gr, er))
+        flat_given, flat_expected = _flatten(given), _flatten(expected)
+        # a transpose has no reference point of its own: compare it on the plain policy
+        tols = tolerances(flat_expected, self.rtol, self.atol)
+        return all(within(g, e, tol) for g, e, tol in zip(flat_given, flat_expected, tols))
 
     def equivalent_forms(self, expected: list[list[float]]) -> list[str]:
-        cells = [[format_real(v, self.rtol) for v in row] for row in expected]
+        cells = self._cells(expected)
         spaced = [" ".join(row) for row in cells]
+        digits = 15 if self.reference else 7
         return list(dict.fromkeys([
             self.format(expected), "[[" + "],[".join(",".join(row) for row in cells) + "]]",
             "[" + "; ".join(spaced) + "]", "; ".join(spaced), "\n".join(spaced),
             "\n".join("[ " + "  ".join(row) + " ]" for row in cells),
             "[" + ";\n ".join(", ".join(row) for row in cells) + "]",
-            "[" + ", ".join("[" + ", ".join(f"{v:.7e}" for v in row) + "]" for row in expected) + "]",
+            "[" + ", ".join("[" + ", ".join(f"{v:.{digits}e}" for v in row) + "]" for row in expected) + "]",
         ]))
 
     def perturbations(self, expected: list[list[float]]) -> list[list[list[float]]]:
         rows, cols = len(expected), len(expected[0])
+        flat = _flatten(expected)
+        tols = self.entry_tolerances(flat)
+        reference = self.reference if self.reference and len(self.reference) == len(flat) else None
         values = []
         for r, c in {(0, 0), (rows - 1, cols - 1)}:
-            for changed in real_perturbations(expected[r][c], self.rtol, self.atol)[:2]:
+            index = r * cols + c
+            point = reference[index] if reference else None
+            for value in real_perturbations(expected[r][c], tols[index], point, far=False):
                 copy = [list(row) for row in expected]
-                copy[r][c] = changed
+                copy[r][c] = value
                 values.append(copy)
-        flat = [v for row in expected for v in row]
-        swapped = swap_first_distinct(flat, self.rtol, self.atol)
+        swapped = swap_first_distinct(flat, tols)
         if swapped:
-            values.append([swapped[i * cols:(i + 1) * cols] for i in range(rows)])
+            values.append(_unflatten(swapped, cols))
         if rows != cols or not self._all_within(transpose(expected), expected):
             values.append(transpose(expected))
         return values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,9 @@ class AnswerKind:
     name: str = "answer"
     #: What the student is told to type, shown under the prompt.
     instructions: str = ""
+    #: True when answers are graded within a tolerance (two candidate values can then both be in
+    #: reach of one answer); False when graded exactly.
+    tolerant: bool = False
 
     def instructions_for(self, expected: Any, interactive: bool = False) -> str:
         """What to type for this expected answer (JSON-native). ``interactive``: as a quiz asks
@@ -73,6 +77,22 @@ class AnswerKind:
     def perturbations(self, expected: Any) -> list[Any]:
         """Internal values close to the right answer that must be rejected."""
         raise NotImplementedError
+
+    def bind(self, params: dict[str, Any]) -> "AnswerKind":
+        """The kind for one problem: most kinds are the same for every params; an update answer
+        binds the point its step starts from (see ``mpcheck.answers.reals.Tolerant``)."""
+        return self
+
+    def distance(self, given: Any, expected: Any) -> float:
+        """How far ``given`` is from ``expected`` in units of the tolerance: 0 when equal, at most
+        1 when within tolerance, ``inf`` when different in an exact way (a whole number, a
+        letter, a shape). Used to tell which of several candidate values an answer is nearest."""
+        return 0.0 if self.compare(given, expected).correct else math.inf
+
+    def rounded(self, value: Any, digits: int) -> Any:
+        """``value`` with every real rounded to ``digits`` significant digits; None for kinds
+        without reals (more digits cannot help there)."""
+        return None
 
     def telling(self, wrong: Any, expected: Any) -> Any:
         """What of a mistake's ``wrong`` answer tells it apart from ``expected``: the whole value,

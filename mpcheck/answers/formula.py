@@ -228,8 +228,14 @@ class _Builder:
             raise AnswerError("could not read a number in the expression")
         if len(str(literal)) > 40:
             raise AnswerError("a number in the expression has too many digits")
+        # a decimal is the exact number it writes (0.1 is 1/10, not the float nearest it), so
+        # constants are compared exactly; the exponent is bounded like a power's
+        wrapper = "Rational" if node.func.id == "Float" else node.func.id
+        exponent = str(literal).lower().partition("e")[2]
+        if exponent and abs(int(exponent or 0)) > MAX_DIGITS:
+            raise AnswerError("a number in the expression is too large or too small")
         try:
-            return getattr(self.sp, node.func.id)(literal)
+            return getattr(self.sp, wrapper)(literal)
         except (TypeError, ValueError):
             raise AnswerError(f"could not read the number {literal!r}") from None
 

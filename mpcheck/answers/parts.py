@@ -56,6 +56,10 @@ class Parts(AnswerKind):
         return "\n".join([head, *(f"  {', '.join(group)}: {text}" for text, group in texts.items())])
 
     @property
+    def tolerant(self) -> bool:  # type: ignore[override]
+        return any(kind.tolerant for kind in self.parts.values())
+
+    @property
     def _header(self) -> re.Pattern:
         names = "|".join(re.escape(n) for n in sorted(self.parts, key=len, reverse=True))
         flags = re.IGNORECASE if self._case_free else 0
@@ -175,9 +179,27 @@ class Parts(AnswerKind):
         message = f"{len(names) - len(wrong)} of {len(names)} parts right; wrong: {', '.join(wrong)}."
         return Match(False, message, near=near, score=score, parts=matches, method=_method(matches))
 
+    def bind(self, params: dict[str, Any]) -> "Parts":
+        bound = {n: kind.bind(params) for n, kind in self.parts.items()}
+        if all(bound[n] is kind for n, kind in self.parts.items()):
+            return self
+        return Parts(bound)
+
+    def distance(self, given: dict[str, Any], expected: dict[str, Any]) -> float:
+        """The farthest part, over the parts present in both (``inf`` when none is)."""
+        names = [n for n in self.parts if n in given and n in expected]
+        if not names:
+            return float("inf")
+        return max(self.parts[n].distance(given[n], expected[n]) for n in names)
+
+    def rounded(self, value: dict[str, Any], digits: int) -> dict[str, Any] | None:
+        out = {n: self.parts[n].rounded(v, digits) for n, v in value.items()}
+        return None if all(v is None for v in out.values()) else {
+            n: (value[n] if v is None else v) for n, v in out.items()}
+
     def telling(self, wrong: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
         changed = {n: v for n, v in wrong.items()
-                   if n not in expected or not self.parts[n].compare(v, expected[n]).correct}
+                   if n not in expected or self.parts[n].distance(v, expected[n]) > 1}
         return changed or wrong
 
     def equivalent_forms(self, expected: dict[str, Any]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction as Rational
 from typing import Any
@@ -14,13 +15,14 @@ from mpcheck.answers.reals import (
     DEFAULT_ATOL,
     DEFAULT_RTOL,
     ParsedReal,
+    Tolerant,
+    distance,
     format_real,
     near_message,
     near_miss,
     read_real,
     real_forms,
     real_perturbations,
-    safe_digits,
     within,
 )
 
@@ -79,11 +81,19 @@ class Integer(AnswerKind):
 
 
 @dataclass(frozen=True)
-class Real(AnswerKind):
-    """A real number within ``rtol`` (``atol`` near 0); JSON float."""
+class Real(Tolerant, AnswerKind):
+    """A real number graded by the tolerance policy of ``mpcheck.answers.reals``; JSON float.
+
+    ``rtol`` overrides the relative tolerance and ``atol`` adds an absolute floor (each with a
+    comment saying why). ``step_from`` makes it an update answer: the params key, or a function
+    of params, holding the value the update starts from; the step is judged, not the value.
+    """
 
     rtol: float = DEFAULT_RTOL
     atol: float = DEFAULT_ATOL
+    step_from: str | Callable[[dict], Any] | None = None
+    #: the starting point of an update answer, set by ``bind``
+    reference: tuple[float, ...] | None = None
     name = "real"
 
     @property
@@ -93,8 +103,10 @@ class Real(AnswerKind):
     def instructions_for(self, expected: Any, interactive: bool = False) -> str:
         if isinstance(expected, (int, float)) and not isinstance(expected, bool) and float(expected).is_integer():
             return "Answer with a number, e.g. 42, 0.25 or 1/3."  # a whole number: no digits to ask for
-        return (f"Answer with a number, e.g. 0.25, 1/3 or exp(-2); "
-                f"give at least {safe_digits(self.rtol)} significant digits.")
+        return f"Answer with a number, e.g. 0.25, 1/3 or exp(-2); {self.policy_words()}."
+
+    def _tol(self, expected: float) -> float:
+        return self.entry_tolerances([expected])[0]
 
     def parse(self, text: str) -> float:
         return read_real(text)
@@ -106,21 +118,29 @@ class Real(AnswerKind):
         return float(value)
 
     def format(self, value: float) -> str:
-        return format_real(value, self.rtol)
+        return format_real(value, self.rtol, self._tol(value) if self.reference else None)
 
     def compare(self, given: float, expected: float) -> Match:
-        if within(given, expected, self.rtol, self.atol):
+        tol = self._tol(expected)
+        if within(given, expected, tol):
             return Match(True, method="tolerance")
-        needed = near_miss(given, expected, self.rtol, self.atol)
+        needed = near_miss(given, expected, tol)
         if needed is not None:
             return Match(False, near_message(given, needed), near=True, method="tolerance")
         return Match(False, method="tolerance")
 
+    def distance(self, given: float, expected: float) -> float:
+        return distance(given, expected, self._tol(expected))
+
+    def rounded(self, value: float, digits: int) -> float:
+        return self.round_entries([value], digits)[0]
+
     def equivalent_forms(self, expected: float) -> list[str]:
-        return real_forms(expected, self.rtol)
+        return real_forms(expected, self.rtol, self._tol(expected) if self.reference else None)
 
     def perturbations(self, expected: float) -> list[float]:
-        return real_perturbations(expected, self.rtol, self.atol)
+        reference = self.reference[0] if self.reference else None
+        return real_perturbations(expected, self._tol(expected), reference)
 
 
 class ParsedFraction(Rational):
@@ -196,7 +216,7 @@ class Fraction(AnswerKind):
             return Match(True)
         reading = getattr(given, "reading", None)
         if reading is not None and reading.decimals is not None and reading.decimals > 0:
-            if near_miss(_as_parsed_real(reading), float(expected), 0.0, 0.0) is not None:
+            if near_miss(_as_parsed_real(reading), float(expected), 0.0) is not None:
                 return Match(False, "Close, but the answer is an exact fraction: write it as p/q.",
                              near=True)
         return Match(False)

@@ -13,7 +13,7 @@ DERIVE_HELP = """Machine-checked derivations: every step is verified by SymPy or
 
 [bold]mpcheck derive --list[/bold]: the derivations, by topic.
 
-[bold]mpcheck derive elbo[/bold]: the walkthrough; each step shows ✓ (verified), ✗ (failed) or ? (unchecked) and the method that checked it (symbolic or numeric).
+[bold]mpcheck derive elbo[/bold]: the walkthrough; each step shows ✓ (verified), ✗ (failed) or ? (unchecked) and the method that checked it: symbolic (proved in general), instances or numeric (with how many cases or draws).
 
 [bold]mpcheck derive elbo --latex[/bold]: the title and an align* environment to paste into a document; add --standalone for a whole document that pdflatex compiles.
 
@@ -66,7 +66,9 @@ def _mark(line) -> str:
     if outcome.method == "unchecked":
         return "[yellow]? unchecked[/yellow]"
     if outcome.verified:
-        return f"[green]✓ {outcome.method}[/green]"
+        # a check on finitely many cases says how many, beside the ✓
+        count = f" ({outcome.count})" if outcome.count else ""
+        return f"[green]✓ {outcome.method}{count}[/green]"
     return f"[red]✗ {outcome.method}[/red]"
 
 

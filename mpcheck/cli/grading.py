@@ -11,6 +11,7 @@ from mpcheck.cli import lookup
 from mpcheck.cli.app import app
 from mpcheck.cli.output import console, fail, print_json, print_json_line
 from mpcheck.errors import UserError
+from mpcheck.limits import TimeLimitExceeded
 
 if TYPE_CHECKING:
     from mpcheck.problem import Problem, Verdict
@@ -87,12 +88,25 @@ def _run_batch(source: str, handle: Callable[[dict[str, Any]], dict[str, Any]]) 
             if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
                 raise UserError(f"line {number}: seed must be an integer")
             print_json_line(handle(record))
-        except UserError as exc:
+        except Exception as exc:  # one bad line, whatever went wrong, never ends the batch
             print_json_line({"id": record.get("id") if isinstance(record, dict) else None,
-                             "line": number, "correct": False, "score": 0.0, "error": str(exc)})
+                             "line": number, "correct": False, "score": 0.0, "error": _why(exc, number)})
+        except TimeLimitExceeded:  # (a BaseException, so that library code cannot swallow it)
+            print_json_line({"id": record.get("id") if isinstance(record, dict) else None,
+                             "line": number, "correct": False, "score": 0.0,
+                             "error": f"line {number}: the problem took too long to compute"})
+
+
+def _why(exc: Exception, number: int) -> str:
+    if isinstance(exc, UserError):
+        return str(exc)
+    return f"line {number}: could not be handled ({type(exc).__name__}: {exc})"
 
 
 def _problem_from(record: dict[str, Any]) -> "Problem":
+    # a line must say which problem: a random one would be graded against nonsense
+    if record.get("seed") is None and record.get("params") is None:
+        raise UserError("each line needs \"seed\" or \"params\" (the problem it answers)")
     return lookup.problem(record["id"], record.get("seed"), record.get("params"))
 
 

@@ -47,9 +47,11 @@ How each line is read and checked
       both sides at random draws of the free symbols (``domain`` maps a symbol or its name to
       ``(low, high)``). Integrals are evaluated by quadrature (``evalf``/mpmath), so an
       expectation written as ``Integral(density * f, (z, -oo, oo))`` is checked numerically.
-  ``predicate(test, description, method="numeric")``
+  ``predicate(test, description, method="numeric", count=None)``
       any other check, e.g. against random discrete distributions; ``test()`` returns a bool or
-      ``(bool, detail)``.
+      ``(bool, detail)``. ``method`` says what it amounts to, and is shown: "symbolic" only for
+      a proof of the step in general; "instances" for finitely many cases (t = 1..8, four
+      curves), with their ``count`` (shown beside the ✓); "numeric" for random draws.
   ``unchecked(why)``
       only where no check is possible; the step shows "?" and the derivation is not verified.
 

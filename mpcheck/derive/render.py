@@ -180,6 +180,7 @@ def step_json(line: Line) -> dict[str, Any]:
     return {"text": line_text(line), "markup": line_markup(line), "latex": line_latex(line),
             "reason": line.item.reason, "verified": bool(outcome and outcome.verified),
             "method": outcome.method if outcome else "unchecked",
+            "count": outcome.count if outcome else None,
             "detail": outcome.detail if outcome else ""}
 
 

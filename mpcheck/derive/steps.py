@@ -25,8 +25,11 @@ class Check:
     #: numeric only: ``evaluate(expr, point) -> float`` replaces SymPy's ``evalf``
     evaluate: Callable[[Any, dict], float] | None = None
     test: Callable[[], Any] | None = None
-    #: predicate: which method the test amounts to ("numeric" or "symbolic")
+    #: predicate: which method the test amounts to: "symbolic" (a proof in general), "instances"
+    #: (a proof or exact check on finitely many cases) or "numeric" (random draws)
     method: str = "numeric"
+    #: predicate: how many instances or draws it checks, shown beside the ✓
+    count: int | None = None
     description: str = ""
 
 
@@ -50,12 +53,20 @@ def numeric(domain: Domain | None = None, *, draws: int = 8, rtol: float = 1e-6,
     return Check("numeric", domain=domain, draws=draws, rtol=rtol, evaluate=evaluate)
 
 
-def predicate(test: Callable[[], Any], description: str, *, method: str = "numeric") -> Check:
+PREDICATE_METHODS = ("symbolic", "instances", "numeric")
+
+
+def predicate(test: Callable[[], Any], description: str, *, method: str = "numeric",
+              count: int | None = None) -> Check:
     """A custom check: ``test()`` returns a bool (or ``(bool, detail)``). ``description`` says
-    what it checks; ``method`` is "numeric" for draws/instances, "symbolic" for a proof."""
-    if method not in ("numeric", "symbolic"):
-        raise ValueError("predicate method must be 'numeric' or 'symbolic'")
-    return Check("predicate", test=test, method=method, description=description)
+    what it checks. ``method``: "symbolic" only for a proof of the step in general (SymPy, with
+    the step's own symbols); "instances" for a check on finitely many cases (t = 1..8, four
+    curves, K = 3), with their ``count``; "numeric" for random draws (``count`` of them)."""
+    if method not in PREDICATE_METHODS:
+        raise ValueError(f"predicate method must be one of {', '.join(PREDICATE_METHODS)}")
+    if method == "instances" and not count:
+        raise ValueError("a check on instances says how many: pass count=")
+    return Check("predicate", test=test, method=method, count=count, description=description)
 
 
 def unchecked(why: str) -> Check:

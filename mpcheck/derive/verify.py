@@ -20,8 +20,11 @@ INEQUALITIES = (sp.StrictLessThan, sp.StrictGreaterThan, sp.LessThan, sp.Greater
 @dataclass
 class Outcome:
     verified: bool
-    method: str  # "symbolic" | "numeric" | "unchecked"
+    #: "symbolic": SymPy proved the step in general; "instances": checked on ``count`` cases;
+    #: "numeric": checked at ``count`` random draws; "unchecked": not checked
+    method: str
     detail: str = ""
+    count: int | None = None
 
 
 @dataclass
@@ -77,6 +80,7 @@ def _is_zero(expr: Any) -> bool:
 def _holds_symbolically(kind: str, left: Any, right: Any, op: Any) -> bool:
     if kind == "equation":
         return _is_zero(left - right)
+    # the inequality itself, as left − right compared with 0 (never a side identity)
     truth = op.func(sp.simplify((left - right).doit()), 0)
     return truth is sp.true
 
@@ -220,8 +224,8 @@ def check_numeric(kind, left, right, op, check: Check, seed: int) -> Outcome:
     if agreed < max(1, MIN_VALID_SHARE * tried):
         return Outcome(False, "numeric", f"only {agreed} of {tried} draws gave finite values")
     if kind == "inequality":
-        return Outcome(True, "numeric", f"holds at {agreed} random draws")
-    return Outcome(True, "numeric", f"agrees at {agreed} random draws (rtol {check.rtol:g})")
+        return Outcome(True, "numeric", f"the inequality holds at {agreed} random draws", agreed)
+    return Outcome(True, "numeric", f"agrees at {agreed} random draws (rtol {check.rtol:g})", agreed)
 
 
 def check_predicate(check: Check) -> Outcome:
@@ -230,7 +234,7 @@ def check_predicate(check: Check) -> Outcome:
     except Exception as exc:  # a failing test is an unverified step, shown with its reason
         return Outcome(False, check.method, f"{check.description}: {type(exc).__name__}: {exc}")
     ok, detail = result if isinstance(result, tuple) else (result, check.description)
-    return Outcome(bool(ok), check.method, str(detail))
+    return Outcome(bool(ok), check.method, str(detail), check.count)
 
 
 def verify_step(step: Step, previous: Any, where: dict, seed: int) -> Outcome:

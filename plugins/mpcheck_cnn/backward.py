@@ -18,7 +18,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.text import bmatrix, mat, num
+from mpcheck.text import bmatrix, exact_mat, mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
 from mpcheck_cnn.forward import PADDED_X, sample_kernel, step_text
@@ -81,9 +81,9 @@ def _dk_prompt(p: dict) -> str:
     k = p["kernel_size"]
     return (f"A conv layer (cross-correlation, as in deep learning) with a ${k} \\times {k}$ kernel $K$, "
             f"stride ${p['stride']}$ and zero padding ${p['padding']}$ maps the input $X$ to $Y$:\n"
-            f"{mat(p['input'], name='X')}\n"
+            f"{exact_mat(p['input'], name='X')}\n"
             r"The upstream gradient $\delta = \partial L/\partial Y$ is" + "\n"
-            f"{mat(p['upstream'], name=DELTA)}\n"
+            f"{exact_mat(p['upstream'], name=DELTA)}\n"
             f"Compute the ${k} \\times {k}$ gradient $\\partial L/\\partial K$.")
 
 
@@ -207,10 +207,10 @@ def _validate_dx(p: dict) -> None:
 
 def _dx_prompt(p: dict) -> str:
     h, w = p["input_size"]
-    return (f"A conv layer (cross-correlation, as in deep learning) with kernel\n{mat(p['kernel'], name='K')}\n"
+    return (f"A conv layer (cross-correlation, as in deep learning) with kernel\n{exact_mat(p['kernel'], name='K')}\n"
             f"stride ${p['stride']}$ and zero padding ${p['padding']}$ maps the ${h} \\times {w}$ input $X$ to $Y$.\n"
             r"The upstream gradient $\delta = \partial L/\partial Y$ is" + "\n"
-            f"{mat(p['upstream'], name=DELTA)}\n"
+            f"{exact_mat(p['upstream'], name=DELTA)}\n"
             f"Compute the ${h} \\times {w}$ gradient $\\partial L/\\partial X$.")
 
 

@@ -13,7 +13,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.text import bmatrix, mat, num, vec
+from mpcheck.text import bmatrix, exact_digits, mat, num, vec
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
 
@@ -92,7 +92,7 @@ def corner_text(stride: int, index: str, padding: int = 0) -> str:
 def _forward_prompt(p: dict) -> str:
     what = ("the convolution $X * K$ (flip the kernel, as in signal processing)" if p["mode"] == "convolution"
             else r"the cross-correlation $X \star K$ (no flip, what a deep-learning conv layer computes)")
-    return (f"Input $X$ and kernel $K$:\n$$X = {bmatrix(p['input'])}, \\quad K = {bmatrix(p['kernel'])}$$\n"
+    return (f"Input $X$ and kernel $K$:\n$$X = {bmatrix(p['input'], exact_digits(p['input']))}, \\quad K = {bmatrix(p['kernel'], exact_digits(p['kernel']))}$$\n"
             f"Compute {what} with zero padding ${p['padding']}$ and stride ${p['stride']}$.\n"
             "Give the output matrix.")
 

@@ -121,4 +121,5 @@ def as_numbers(grid: Grid) -> Grid:
 def _tidy(v: float) -> float:
     if isinstance(v, float) and v.is_integer():
         return int(v)
-    return round(v, 10) if isinstance(v, float) else v
+    # float noise off (to 12 significant digits, so a tiny entry keeps its value)
+    return float(f"{v:.12g}") + 0.0 if isinstance(v, float) else v

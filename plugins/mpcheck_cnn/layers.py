@@ -9,6 +9,7 @@ from mpcheck.errors import ParamsError
 from mpcheck.text import shape
 from mpcheck_cnn.grids import out_size
 from mpcheck_cnn.sizes import CONV_SIZE
+from mpcheck_cnn.sizes import where_it_differs
 
 MAX_LAYERS = 8
 C_IN, C_OUT = r"C_\mathrm{in}", r"C_\mathrm{out}"
@@ -82,12 +83,14 @@ PARAM_COUNT = Generator(
         Mistake("counted-bias-without-bias", "This layer has bias=False: there are no bias parameters.",
                 lambda p: None if p["bias"] else conv_param_count(p["in_channels"], p["out_channels"], p["kernel"], True)),
         Mistake("bias-per-input-channel", "There is one bias per output channel, not one per "
-                "(input, output) pair.", lambda p: _if_bias(
-                    p, p["out_channels"] * p["in_channels"] * (p["kernel"] ** 2 + 1))),
+                "(input, output) pair.", where_it_differs(lambda p: _if_bias(
+                    p, p["out_channels"] * p["in_channels"] * (p["kernel"] ** 2 + 1)), _param_count)),
         Mistake("forgot-input-channels", f"Each kernel spans all ${C_IN}$ input channels: it has ${C_IN} k^2$ "
-                "weights, not $k^2$.", lambda p: conv_param_count(1, p["out_channels"], p["kernel"], p["bias"])),
+                "weights, not $k^2$.", where_it_differs(
+                    lambda p: conv_param_count(1, p["out_channels"], p["kernel"], p["bias"]), _param_count)),
         Mistake("kernel-not-squared", r"A $k \times k$ kernel has $k^2$ weights per input channel, not $k$.",
-                lambda p: p["out_channels"] * (p["in_channels"] * p["kernel"] + (1 if p["bias"] else 0))),
+                where_it_differs(lambda p: p["out_channels"] * (p["in_channels"] * p["kernel"] + (1 if p["bias"] else 0)),
+                                 _param_count)),
     ),
     tags=("conv", "parameters"),
 )
@@ -225,16 +228,18 @@ CHAIN_OUTPUT_SIZE = Generator(
                      "Pooling keeps the channels; a conv layer outputs as many channels as it has kernels."],
     mistakes=(
         Mistake("forgot-dilation", "You ignored a dilation: a dilated kernel spans $d(k - 1) + 1$ pixels.",
-                lambda p: _final(p, lambda n, k, pad, s, d: out_size(n, k, pad, s, 1))),
+                where_it_differs(lambda p: _final(p, lambda n, k, pad, s, d: out_size(n, k, pad, s, 1)), _final)),
         Mistake("ceil-instead-of-floor", "You rounded up somewhere: every layer rounds down.",
-                lambda p: _final(p, _ceil_size)),
+                where_it_differs(lambda p: _final(p, _ceil_size), _final)),
         Mistake("padding-one-side", "You padded only one side: padding $p$ adds $2p$ to the size.",
-                lambda p: _final(p, lambda n, k, pad, s, d: (n + pad - d * (k - 1) - 1) // s + 1)),
+                where_it_differs(lambda p: _final(p, lambda n, k, pad, s, d: (n + pad - d * (k - 1) - 1) // s + 1),
+                                 _final)),
         Mistake("forgot-plus-one", f"You forgot the $+1$ in ${CONV_SIZE}$.",
-                lambda p: _final(p, lambda n, k, pad, s, d: (n + 2 * pad - d * (k - 1) - 1) // s)),
+                where_it_differs(lambda p: _final(p, lambda n, k, pad, s, d: (n + 2 * pad - d * (k - 1) - 1) // s),
+                                 _final)),
         Mistake("channels-from-input", "A conv layer outputs as many channels as it has kernels; "
                 "only pooling keeps the channels.",
-                lambda p: [p["channels"], *_final(p)[1:]]),
+                where_it_differs(lambda p: [p["channels"], *_final(p)[1:]], _final)),
     ),
     tags=("conv", "pooling", "shapes"),
     difficulty=2,
@@ -258,6 +263,10 @@ def receptive_field(layers: list[dict], *, strides: bool = True, dilation: bool 
         if strides and not own_stride:
             jump *= layer["stride"]
     return field
+
+
+def _rf(p: dict) -> int:
+    return receptive_field(p["layers"])
 
 
 def _sample_rf(rng) -> dict:
@@ -329,7 +338,7 @@ RECEPTIVE_FIELD = Generator(
     answer_kind=Integer(),
     sample_params=_sample_rf,
     validate_params=_validate_rf,
-    solve=lambda p: receptive_field(p["layers"]),
+    solve=_rf,
     prompt=_rf_prompt,
     solution=_rf_solution,
     hints=lambda p: [r"A $k \times k$ layer adds $k - 1$ units of its input; earlier strides make each unit "
@@ -338,14 +347,14 @@ RECEPTIVE_FIELD = Generator(
     mistakes=(
         Mistake("ignored-strides", "Strides of earlier layers multiply how far apart the units are: "
                 "weight each layer's $k - 1$ by the product of the strides before it.",
-                lambda p: receptive_field(p["layers"], strides=False)),
+                where_it_differs(lambda p: receptive_field(p["layers"], strides=False), _rf)),
         Mistake("forgot-dilation", "A dilated kernel spans $d(k - 1) + 1$ inputs, not $k$.",
-                lambda p: receptive_field(p["layers"], dilation=False)),
+                where_it_differs(lambda p: receptive_field(p["layers"], dilation=False), _rf)),
         Mistake("forgot-plus-one", "Start from $r = 1$: a single output pixel already sees one input pixel.",
                 lambda p: receptive_field(p["layers"]) - 1),
         Mistake("included-own-stride", "A layer's own stride does not widen its own field: only the "
                 "strides of the layers before it count.",
-                lambda p: receptive_field(p["layers"], own_stride=True)),
+                where_it_differs(lambda p: receptive_field(p["layers"], own_stride=True), _rf)),
     ),
     tags=("receptive-field", "stacks"),
     difficulty=2,

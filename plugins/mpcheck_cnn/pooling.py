@@ -11,10 +11,11 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.text import mat, num
+from mpcheck.text import exact_mat, mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
 from mpcheck_cnn.backward import DELTA
+from mpcheck_cnn.sizes import where_it_differs
 
 NONZERO_GRADIENTS = [-3, -2, -1, 1, 2, 3, 4, 5]
 
@@ -74,11 +75,21 @@ def _validate_pool(p: dict) -> None:
                           f"got {len(p['upstream'])}×{len(p['upstream'][0])}")
 
 
+TIE_RULE = ("A window whose maximum is tied routes its gradient to the first maximum in row-major "
+            "order (as PyTorch's max_pool2d does).")
+
+
+def _ties(x, size: int, stride: int) -> bool:
+    h, w = G.shape(x)
+    return any(G.has_tie(x, top, left, size) for _, _, top, left in G.windows(h, w, size, stride))
+
+
 def _pool_prompt(p: dict) -> str:
     s = p["size"]
+    tie = "\n" + TIE_RULE if _ties(p["input"], s, p["stride"]) else ""
     return (f"Max pooling with a ${s} \\times {s}$ window and stride ${p['stride']}$ (no padding) is applied to\n"
-            f"{mat(p['input'], name='X')}\nThe upstream gradient of the pooled output is\n"
-            f"{mat(p['upstream'], name=DELTA)}\nCompute $\\partial L/\\partial X$.")
+            f"{exact_mat(p['input'], name='X')}\nThe upstream gradient of the pooled output is\n"
+            f"{exact_mat(p['upstream'], name=DELTA)}\nCompute $\\partial L/\\partial X$.{tie}")
 
 
 def _pool_solution(p: dict) -> str:
@@ -124,7 +135,8 @@ MAXPOOL_BACKWARD = Generator(
         Mistake("average-pool-gradient", "That is the gradient of average pooling: max pooling sends "
                 "the whole gradient to the argmax.", lambda p: _solve_pool(p, route="average")),
         Mistake("overlaps-not-summed", "An entry that is the max of several overlapping windows "
-                "receives the sum of their gradients, not just one.", lambda p: _solve_pool(p, overlap="last")),
+                "receives the sum of their gradients, not just one.",
+                where_it_differs(lambda p: _solve_pool(p, overlap="last"), _solve_pool)),
     ),
     tags=("pooling", "backprop"),
     difficulty=2,
@@ -197,8 +209,11 @@ def _unpool_prompt(p: dict) -> str:
     lines = []
     if p["kind"] == "max-unpool":
         lines.append(f"Earlier, ${f} \\times {f}$ max pooling with stride ${f}$ was applied to\n"
-                     f"{mat(p['pooled_from'], name='A')}")
-    lines.append(f"Upsample $Y$ by a factor of ${f}$ using {KIND_TEXT[p['kind']]}:\n{mat(p['input'], name='Y')}")
+                     f"{exact_mat(p['pooled_from'], name='A')}")
+        if _ties(p["pooled_from"], f, f):
+            lines.append("A block whose maximum is tied remembers the first maximum in row-major order "
+                         "(as PyTorch's max_pool2d does).")
+    lines.append(f"Upsample $Y$ by a factor of ${f}$ using {KIND_TEXT[p['kind']]}:\n{exact_mat(p['input'], name='Y')}")
     lines.append("Give the upsampled matrix.")
     return "\n".join(lines)
 

@@ -51,6 +51,28 @@ def _validate_conv(p: dict) -> None:
                               f"{dim} {p[dim]} + 2·{p['padding']} = {p[dim] + 2 * p['padding']}")
 
 
+def where_it_differs(variant, solve):
+    """A mistake built from a variant formula, applying where the variant changes the answer.
+
+    For answers made of whole numbers (sizes, counts, integer grids) "changes" is exact: with
+    dilation 1, padding 0 or a stride that divides evenly, forgetting the dilation, padding one
+    side or rounding up gives the right size, and such a problem tests nothing about that trap
+    (the sampler draws others that do). Never use it for reals, where near is not equal.
+    """
+    def answer(p: dict):
+        wrong = variant(p)
+        return wrong if wrong is not None and wrong != solve(p) else None
+    return answer
+
+
+def _conv_variant(formula):
+    return where_it_differs(lambda p: _conv_shape(p, formula), _conv_shape)
+
+
+def _pool_variant(formula):
+    return where_it_differs(lambda p: _pool_shape(p, formula), _pool_shape)
+
+
 def _conv_shape(p: dict, out=conv_out) -> list[int]:
     args = (p["kernel"], p["padding"], p["stride"], p["dilation"])
     return [p["out_channels"], out(p["height"], *args), out(p["width"], *args)]
@@ -108,13 +130,13 @@ CONV_OUTPUT_SIZE = Generator(
                      "The number of output channels is the number of kernels, not the input channels."],
     mistakes=(
         Mistake("forgot-dilation", "You ignored the dilation: a dilated kernel spans $d(k - 1) + 1$ pixels, "
-                "not $k$.", lambda p: _conv_shape(p, _forgot_dilation)),
+                "not $k$.", _conv_variant(_forgot_dilation)),
         Mistake("ceil-instead-of-floor", "You rounded up: the output size rounds down, "
-                f"${CONV_SIZE}$.", lambda p: _conv_shape(p, _ceil)),
+                f"${CONV_SIZE}$.", _conv_variant(_ceil)),
         Mistake("padding-one-side", "You padded only one side: padding $p$ adds $2p$ to the size.",
-                lambda p: _conv_shape(p, _one_side_padding)),
+                _conv_variant(_one_side_padding)),
         Mistake("forgot-plus-one", "You forgot the +1: the first window position counts too.",
-                lambda p: _conv_shape(p, _forgot_plus_one)),
+                _conv_variant(_forgot_plus_one)),
     ),
     tags=("conv", "shapes"),
 )
@@ -192,13 +214,13 @@ POOL_OUTPUT_SIZE = Generator(
                      "Pooling never mixes channels."],
     mistakes=(
         Mistake("ceil-instead-of-floor", "You rounded up: by default (ceil_mode=False) the size rounds "
-                f"down, ${POOL_SIZE}$.", lambda p: _pool_shape(p, _ceil)),
+                f"down, ${POOL_SIZE}$.", _pool_variant(_ceil)),
         Mistake("padding-one-side", "You padded only one side: padding $p$ adds $2p$ to the size.",
-                lambda p: _pool_shape(p, _one_side_padding)),
+                _pool_variant(_one_side_padding)),
         Mistake("forgot-plus-one", "You forgot the +1: the first window position counts too.",
-                lambda p: _pool_shape(p, _forgot_plus_one)),
+                _pool_variant(_forgot_plus_one)),
         Mistake("forgot-stride", "You slid the window one pixel at a time: divide by the stride.",
-                lambda p: _pool_shape(p, _forgot_stride)),
+                _pool_variant(_forgot_stride)),
     ),
     tags=("pooling", "shapes"),
 )

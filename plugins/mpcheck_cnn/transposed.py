@@ -15,13 +15,14 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake, Shape
 from mpcheck.errors import ParamsError
-from mpcheck.text import mat, num, shape
+from mpcheck.text import exact_mat, mat, num, shape
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
 from mpcheck_cnn.forward import corner_text, sample_kernel
 
 #: the output size of a transposed conv along one dimension of size n (o: the output padding)
 TRANSPOSED_SIZE = r"(n - 1)s - 2p + d(k - 1) + o + 1"
+from mpcheck_cnn.sizes import where_it_differs
 
 
 def transposed_out(size: int, kernel: int, padding: int = 0, stride: int = 1, dilation: int = 1,
@@ -70,8 +71,8 @@ def _validate_values(p: dict) -> None:
 
 def _values_prompt(p: dict) -> str:
     return (f"A transposed convolution (as torch.nn.ConvTranspose2d, one channel, no bias) with stride "
-            f"${p['stride']}$ and padding ${p['padding']}$ maps\n{mat(p['input'], name='X')}\nwith the kernel\n"
-            f"{mat(p['kernel'], name='K')}\nGive the output matrix.")
+            f"${p['stride']}$ and padding ${p['padding']}$ maps\n{exact_mat(p['input'], name='X')}\nwith the kernel\n"
+            f"{exact_mat(p['kernel'], name='K')}\nGive the output matrix.")
 
 
 def _values_solution(p: dict) -> str:
@@ -210,14 +211,16 @@ TRANSPOSED_CONV_SIZE = Generator(
     mistakes=(
         Mistake("conv-formula-used", "You used the conv size formula: a transposed conv enlarges, "
                 f"$n_\\mathrm{{out}} = {TRANSPOSED_SIZE}$ ($o$ the output padding).",
-                lambda p: _positive(_size_shape(p, _conv_formula))),
+                where_it_differs(lambda p: _positive(_size_shape(p, _conv_formula)), _size_shape)),
         Mistake("forgot-output-padding", "The output padding adds that many rows and columns at the far side.",
                 lambda p: _size_shape(p, lambda n, k, pad, s, d, op: transposed_out(n, k, pad, s, d, 0))
                 if p["output_padding"] else None),
         Mistake("forgot-dilation", "A dilated kernel spans $d(k - 1) + 1$ pixels.",
-                lambda p: _positive(_size_shape(p, lambda n, k, pad, s, d, op: transposed_out(n, k, pad, s, 1, op)))),
+                where_it_differs(lambda p: _positive(_size_shape(
+                    p, lambda n, k, pad, s, d, op: transposed_out(n, k, pad, s, 1, op))), _size_shape)),
         Mistake("padding-added", "In a transposed conv the padding crops: subtract $2p$.",
-                lambda p: _size_shape(p, lambda n, k, pad, s, d, op: transposed_out(n, k, -pad, s, d, op))),
+                where_it_differs(lambda p: _size_shape(
+                    p, lambda n, k, pad, s, d, op: transposed_out(n, k, -pad, s, d, op)), _size_shape)),
         Mistake("forgot-minus-one", "Only the $n - 1$ gaps between inputs are stretched by the stride: $(n - 1)s$.",
                 lambda p: _positive(_size_shape(p, lambda n, k, pad, s, d, op: transposed_out(n + 1, k, pad, s, d, op)))),
     ),

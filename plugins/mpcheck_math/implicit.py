@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from mpcheck import params as P
 from mpcheck import sampling
+from mpcheck.answers.curve import curve_points
 from mpcheck.api import Expression, Generator, Mistake
 from mpcheck.errors import ParamsError
 from mpcheck_math.formulas import canonical, read, show, simplest, tidy
@@ -35,9 +36,14 @@ def _curve_templates():
 
 
 def _sample(rng) -> dict:
-    template = sampling.pick(rng, _curve_templates())
-    a, b, c = (sampling.ints(rng, 1, 5) for _ in range(3))
-    return {"F": canonical(template(a, b, c))}
+    # redraw curves with too few real points to judge an answer on (4y^2 - 2xy + log(x^2 + 1) has
+    # none for |x| <= 3): ``_validate`` refuses them
+    while True:
+        template = sampling.pick(rng, _curve_templates())
+        a, b, c = (sampling.ints(rng, 1, 5) for _ in range(3))
+        F = template(a, b, c)
+        if len(curve_points(F)) >= 2:
+            return {"F": canonical(F)}
 
 
 def partials(p: dict):
@@ -68,6 +74,10 @@ def _validate(p: dict) -> None:
         raise ParamsError("params: 'F' has ∂F/∂y = 0 everywhere, so F(x, y) = 0 does not define y(x)")
     if simplest(F_x) == 0:
         raise ParamsError("params: 'F' does not change with x, so dy/dx = 0 (choose a curve that involves x)")
+    # answers are judged at points of the curve: it must have some, where y(x) is defined
+    if len(curve_points(F)) < 2:
+        raise ParamsError("params: the curve F(x, y) = 0 has too few real points with ∂F/∂y ≠ 0 for "
+                          f"|x| ≤ 3, |y| ≤ 8 to judge an answer on it, got F = {p['F']}")
 
 
 # dy/dx = −F_x / F_y
@@ -85,7 +95,7 @@ def _prompt(p: dict) -> str:
     natural_log = r" ($\log$ is the natural logarithm)" if r"\log" in formula else ""
     return (f"The curve $F(x, y) = 0$ with\n$$F(x, y) = {formula}$$\n"
             r"defines $y$ as a function of $x$ near every point where $\partial F/\partial y \ne 0$"
-            f"{natural_log}.\nFind $dy/dx$ as an expression in $x$ and $y$.")
+            f"{natural_log}.\nFind $dy/dx$ as an expression in $x$ and $y$ (any form equal to it on the curve is right).")
 
 
 def _solution(p: dict) -> str:
@@ -122,7 +132,8 @@ def _forgot_denominator(p: dict) -> str | None:
 IMPLICIT_DERIVATIVE = Generator(
     id="math.implicit-derivative",
     title="The slope of a curve given implicitly (implicit differentiation)",
-    answer_kind=Expression(variables=VARIABLES),
+    # judged on the curve: -y^2 is as right as -y/x on xy = 1 (the prompt says so)
+    answer_kind=Expression(variables=VARIABLES, curve="F"),
     sample_params=_sample,
     validate_params=_validate,
     solve=_solve,

@@ -17,7 +17,7 @@ import math
 from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Real
-from mpcheck.text import num
+from mpcheck.text import exact, num
 from mpcheck_ml.common import clean, log_name, paren, show, sigmoid
 
 FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky-relu")
@@ -91,12 +91,12 @@ def _validate(p: dict) -> None:
 
 
 def _x_text(x: float) -> str:
-    return show(x) if log_name(x) else num(x)
+    return show(x) if log_name(x) else exact(x)
 
 
 def _prompt(p: dict) -> str:
     f, name = p["function"], NAMES[p["function"]]
-    slope = f", with negative slope $a = {num(_slope(p))}$." if f == "leaky-relu" else "."
+    slope = f", with negative slope $a = {exact(_slope(p))}$." if f == "leaky-relu" else "."
     lines = [f"${DEFINITIONS[f]}${slope}"]
     if p["quantity"] == "value":
         lines.append(f"Compute ${name}(x)$ at $x = {_x_text(p['x'])}$.")
@@ -156,6 +156,11 @@ def _when(condition, answer):
     return lambda p: answer(p) if condition(p) else None
 
 
+def _at_kink(p: dict) -> bool:
+    """The derivative of a ReLU at 0, where the slope is a convention."""
+    return p["function"] in ("relu", "leaky-relu") and p["quantity"] == "derivative" and p["x"] == 0
+
+
 def _is(f: str, quantity: str):
     return lambda p: p["function"] == f and p["quantity"] == quantity
 
@@ -167,8 +172,10 @@ def _plugged_x(p: dict) -> float:
 
 
 MISTAKES = (
+    # at the kink of a ReLU the value is 0, which is also ReLU's derivative there: the question at
+    # x = 0 is the convention, which the mistake after next covers
     Mistake("value-instead-of-derivative", "That is the activation's value, not its derivative.",
-            _when(lambda p: p["quantity"] == "derivative", _other_quantity)),
+            _when(lambda p: p["quantity"] == "derivative" and not _at_kink(p), _other_quantity)),
     Mistake("derivative-instead-of-value", "That is the derivative, not the activation's value.",
             _when(lambda p: p["quantity"] == "value", _other_quantity)),
     Mistake("plugged-x-not-activation", "The derivative formula takes the activation, not $x$: "
@@ -179,10 +186,10 @@ MISTAKES = (
     Mistake("sigmoid-sign-flipped", r"$\sigma(x) = 1/(1 + e^{-x})$: you used $e^{+x}$, which gives $\sigma(-x)$.",
             _when(_is("sigmoid", "value"), lambda p: clean(sigmoid(-p["x"])))),
     Mistake("relu-derivative-one-at-zero", "At $x = 0$ PyTorch uses the left slope ($x > 0$ is false), "
-            "not 1.", _when(lambda p: p["function"] in ("relu", "leaky-relu") and p["quantity"] == "derivative"
-                             and p["x"] == 0, lambda p: 1.0)),
+            "not 1.", _when(_at_kink, lambda p: 1.0)),
+    # (its value at 0 is 0 with or without the slope; its derivative there is a, not 0)
     Mistake("leaky-slope-ignored", "Leaky ReLU does not zero negative inputs: it multiplies them by $a$.",
-            _when(lambda p: p["function"] == "leaky-relu" and p["x"] <= 0, lambda p: 0.0)),
+            _when(lambda p: p["function"] == "leaky-relu" and (p["x"] < 0 or _at_kink(p)), lambda p: 0.0)),
 )
 
 ACTIVATION = Generator(

@@ -18,7 +18,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
+from mpcheck.text import exact, exact_vec, num, vec
 from mpcheck_ml.common import paren
 
 KEYS = ("theta", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps")
@@ -100,11 +100,11 @@ def _validate(p: dict) -> None:
 
 def _prompt(p: dict) -> str:
     return "\n".join([
-        f"Adam is about to take step $t = {p['t']}$ at $\\theta = {vec(p['theta'])}$ with gradient "
-        f"$g = {vec(p['grad'])}$.",
-        f"Its moments before this step are $m = {vec(p['m'])}$ and $v = {vec(p['v'])}$; "
-        f"$\\eta = {num(p['lr'])}$, $\\beta_1 = {num(p['beta1'])}$, $\\beta_2 = {num(p['beta2'])}$, "
-        f"$\\varepsilon = {num(p['eps'])}$.",
+        f"Adam is about to take step $t = {p['t']}$ at $\\theta = {exact_vec(p['theta'])}$ with gradient "
+        f"$g = {exact_vec(p['grad'])}$.",
+        f"Its moments before this step are $m = {exact_vec(p['m'])}$ and $v = {exact_vec(p['v'])}$; "
+        f"$\\eta = {exact(p['lr'])}$, $\\beta_1 = {exact(p['beta1'])}$, $\\beta_2 = {exact(p['beta2'])}$, "
+        f"$\\varepsilon = {exact(p['eps'])}$.",
         r"Update: $m \leftarrow \beta_1 m + (1 - \beta_1) g$, $v \leftarrow \beta_2 v + (1 - \beta_2) g^2$, "
         r"$\hat{m} = m/(1 - \beta_1^t)$, $\hat{v} = v/(1 - \beta_2^t)$,",
         r"$\theta \leftarrow \theta - \eta \hat{m}/(\sqrt{\hat{v}} + \varepsilon)$, all element-wise. "
@@ -137,7 +137,9 @@ def _solution(p: dict) -> str:
 ADAM_STEP = Generator(
     id="ml.adam-step",
     title="One Adam step with bias correction",
-    answer_kind=Vector(),
+    # an update: the step θ_new − θ is judged (a step a few percent off never hides inside a
+    # tolerance relative to θ), while the answer stays the new θ
+    answer_kind=Vector(step_from="theta"),
     sample_params=_sample,
     validate_params=_validate,
     solve=_solve,
@@ -161,6 +163,8 @@ ADAM_STEP = Generator(
         Mistake("bias-correction-off-by-one", r"$t$ is the number of this step, counting from 1: use $\beta^t$, "
                 r"not $\beta^{t-1}$.",
                 lambda p: adam_step(p, t=p["t"] - 1) if p["t"] > 1 else None),
+        Mistake("bias-correction-one-step-ahead", r"$t$ already counts this step: the correction is $1 - \beta^t$, "
+                r"not $1 - \beta^{t+1}$.", lambda p: adam_step(p, t=p["t"] + 1)),
     ),
     tags=("optimisation", "adam"),
     difficulty=2,

@@ -17,7 +17,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
+from mpcheck.text import exact, exact_vec, num, vec
 from mpcheck_ml.common import clean_vec, paren
 
 MAX_DIM = 16
@@ -76,11 +76,11 @@ def _validate(p: dict, rule: str) -> None:
 
 def _prompt(p: dict, rule: str) -> str:
     update = (r"$r \leftarrow r + g \odot g$" if rule == "adagrad"
-              else f"$r \\leftarrow \\rho r + (1 - \\rho)\\, g \\odot g$ with $\\rho = {num(p['rho'])}$")
+              else f"$r \\leftarrow \\rho r + (1 - \\rho)\\, g \\odot g$ with $\\rho = {exact(p['rho'])}$")
     name = "AdaGrad" if rule == "adagrad" else "RMSProp"
     return "\n".join([
-        f"{name} is at $\\theta = {vec(p['theta'])}$ with accumulator $r = {vec(p['r'])}$; the gradient is "
-        f"$g = {vec(p['grad'])}$. Learning rate $\\epsilon = {num(p['lr'])}$, $\\delta = {num(p['eps'])}$.",
+        f"{name} is at $\\theta = {exact_vec(p['theta'])}$ with accumulator $r = {exact_vec(p['r'])}$; the gradient is "
+        f"$g = {exact_vec(p['grad'])}$. Learning rate $\\epsilon = {exact(p['lr'])}$, $\\delta = {exact(p['eps'])}$.",
         f"One step does {update}, then $\\theta \\leftarrow \\theta - \\epsilon g/(\\delta + \\sqrt{{r}})$ "
         "element-wise (with the new $r$).",
         r"Give r: the new accumulator, and theta: the new $\theta$."])
@@ -140,7 +140,8 @@ def _generator(rule: str) -> Generator:
     return Generator(
         id=f"ml.{rule}-step",
         title=f"One {name} step",
-        answer_kind=Parts({"r": Vector(), "theta": Vector()}),
+        # both are updates: their steps (r_new − r, θ_new − θ) are judged, the answers stay the new values
+        answer_kind=Parts({"r": Vector(step_from="r"), "theta": Vector(step_from="theta")}),
         sample_params=lambda rng: _sample(rng, rule),
         validate_params=lambda p: _validate(p, rule),
         solve=lambda p: solve(p, rule),

@@ -16,7 +16,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake, Parts, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import bmatrix, mat, vec
+from mpcheck.text import bmatrix, exact_digits, exact_vec, mat, vec
 from mpcheck_ml.common import add, clean_mat, clean_vec, hadamard, matvec, outer, sigmoid, transpose
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
@@ -120,10 +120,10 @@ def _prompt(p: dict) -> str:
     f = {"relu": r"\mathrm{ReLU}", "sigmoid": r"\sigma", "tanh": r"\tanh"}[p["activation"]]
     return "\n".join([
         f"A two-layer MLP computes $a = W_1 x + b_1$, $h = f(a)$, $\\hat{{y}} = W_2 h + b_2$ with $f = {f}$, where",
-        f"$x = {vec(p['x'])}$, $b_1 = {vec(p['b1'])}$, $b_2 = {vec(p['b2'])}$,",
-        f"$$W_1 = {bmatrix(p['W1'])}, \\quad W_2 = {bmatrix(p['W2'])}$$",
+        f"$x = {exact_vec(p['x'])}$, $b_1 = {exact_vec(p['b1'])}$, $b_2 = {exact_vec(p['b2'])}$,",
+        f"$$W_1 = {bmatrix(p['W1'], exact_digits(p['W1']))}, \\quad W_2 = {bmatrix(p['W2'], exact_digits(p['W2']))}$$",
         f"Backpropagation has reached the output with upstream gradient "
-        f"$\\partial L/\\partial \\hat{{y}} = {vec(p['upstream'])}$.",
+        f"$\\partial L/\\partial \\hat{{y}} = {exact_vec(p['upstream'])}$.",
         "Compute",
         r"  dW2: $\partial L/\partial W_2$ (the shape of $W_2$)",
         r"  dW1: $\partial L/\partial W_1$ (the shape of $W_1$)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from mpcheck.text import num
+from mpcheck.text import exact, num
 
 Vec = list[float]
 
@@ -87,8 +87,10 @@ def hadamard(a: Sequence[float], b: Sequence[float]) -> Vec:
 
 
 def clean(x: float) -> float:
-    """Round off float noise (0.30000000000000004 → 0.3) so answers and mistakes print tidily."""
-    return float(round(x, 12)) + 0.0
+    """Round off float noise (0.30000000000000004 → 0.3) so answers and mistakes print tidily:
+    to 12 significant digits, never to a number of decimals, so that a tiny answer such as
+    σ'(−30) ≈ 9.4e-14 keeps its value."""
+    return float(f"{x:.12g}") + 0.0
 
 
 def clean_vec(values: Sequence[float]) -> Vec:
@@ -100,23 +102,24 @@ def clean_mat(rows: Sequence[Sequence[float]]) -> list[Vec]:
 
 
 def log_name(x: float) -> str | None:
-    """``\\ln 3`` when x is ±ln k for a small integer k ≥ 2, else None (prompts show exact logs)."""
+    """``\\ln 3`` when x is ±ln k for a small integer k ≥ 2 (the very float math.log(k) gives), else
+    None: prompts show exact logs, and only for the number they stand for."""
     for k in range(2, 21):
-        if abs(abs(x) - math.log(k)) < 1e-9:
+        if abs(x) == math.log(k):
             return ("-" if x < 0 else "") + f"\\ln {k}"
     return None
 
 
 def show(x: float) -> str:
-    """A number for a prompt (LaTeX, inside ``$…$``): ``\\ln 3 \\;(\\approx 1.099)`` for logs of small
-    integers, else plainly."""
+    """A param for a prompt (LaTeX, inside ``$…$``): ``\\ln 3 \\;(\\approx 1.099)`` for logs of small
+    integers, else every digit."""
     name = log_name(x)
-    return f"{name} \\;(\\approx {num(x)})" if name else num(x)
+    return f"{name} \\;(\\approx {num(x)})" if name else exact(x)
 
 
-def paren(x: float) -> str:
+def paren(x: float, write=num) -> str:
     """A number ready to follow an operator: negatives in parentheses, "2 + (−3)"."""
-    return f"({num(x)})" if x < 0 else num(x)
+    return f"({write(x)})" if x < 0 else write(x)
 
 
 def show_vec(values: Sequence[float]) -> str:

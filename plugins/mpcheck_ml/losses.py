@@ -15,7 +15,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Real
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
+from mpcheck.text import exact, exact_vec, num
 from mpcheck_ml import distributions as D
 from mpcheck_ml.common import clean, cross_entropy, entropy, kl
 
@@ -62,10 +62,10 @@ def _solve_bce(p: dict) -> float:
 def _prompt_bce(p: dict) -> str:
     n = len(p["y"])
     if n == 1:
-        return (f"A binary classifier outputs $\\hat{{y}} = {num(p['y_hat'][0])}$ for an example with label "
-                f"$y = {num(p['y'][0])}$.\nCompute the binary cross-entropy loss (natural log, nats).")
-    return (f"A binary classifier outputs $\\hat{{y}} = {vec(p['y_hat'])}$ for {n} examples with labels "
-            f"$y = {vec(p['y'])}$.\nCompute the mean binary cross-entropy over the batch "
+        return (f"A binary classifier outputs $\\hat{{y}} = {exact(p['y_hat'][0])}$ for an example with label "
+                f"$y = {exact(p['y'][0])}$.\nCompute the binary cross-entropy loss (natural log, nats).")
+    return (f"A binary classifier outputs $\\hat{{y}} = {exact_vec(p['y_hat'])}$ for {n} examples with labels "
+            f"$y = {exact_vec(p['y'])}$.\nCompute the mean binary cross-entropy over the batch "
             "(natural log, nats), as nn.BCELoss does.")
 
 
@@ -150,8 +150,8 @@ def _terms(p: dict, q: list[float], log: str) -> str:
 
 
 def _prompt_ce(p: dict) -> str:
-    return (f"The true distribution over {len(p['p'])} classes is $p = {vec(p['p'])}$ and the model "
-            f"predicts $q = {vec(p['q'])}$.\nCompute the cross-entropy $H(p, q)$ in {p['unit']}.")
+    return (f"The true distribution over {len(p['p'])} classes is $p = {exact_vec(p['p'])}$ and the model "
+            f"predicts $q = {exact_vec(p['q'])}$.\nCompute the cross-entropy $H(p, q)$ in {p['unit']}.")
 
 
 def _solution_ce(p: dict) -> str:
@@ -204,7 +204,7 @@ def _solve_relation(p: dict) -> dict:
 
 
 def _prompt_relation(p: dict) -> str:
-    return (f"Let $p = {vec(p['p'])}$ (the data) and $q = {vec(p['q'])}$ (the model). In {p['unit']}, compute\n"
+    return (f"Let $p = {exact_vec(p['p'])}$ (the data) and $q = {exact_vec(p['q'])}$ (the model). In {p['unit']}, compute\n"
             "  entropy: $H(p)$\n  kl: $\\mathrm{KL}(p \\,\\|\\, q)$\n  cross_entropy: $H(p, q)$\n"
             "and check that $H(p, q) = H(p) + \\mathrm{KL}(p \\,\\|\\, q)$.")
 

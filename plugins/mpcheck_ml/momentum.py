@@ -16,11 +16,10 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
+from mpcheck.text import exact, exact_vec, num, vec
 from mpcheck_ml.common import add, clean_vec, hadamard, scale
 
 KEYS = ("theta", "v", "curvature", "lr", "momentum")
-PARTS = ("v1", "theta1", "v2", "theta2")
 MAX_DIM = 16
 
 
@@ -30,7 +29,7 @@ def grad(p: dict, theta: list[float]) -> list[float]:
 
 
 def run(p: dict, nesterov: bool, *, sign: float = -1.0, alpha: float | None = None,
-        stale: bool = False, flipped_velocity: bool = False) -> dict:
+        stale: bool = False, flipped_velocity: bool = False, old_velocity: bool = False) -> dict:
     """Two steps; the keyword switches replay a wrong variant for the mistakes."""
     alpha = p["momentum"] if alpha is None else alpha
     theta, v, out = p["theta"], p["v"], {}
@@ -46,9 +45,9 @@ def run(p: dict, nesterov: bool, *, sign: float = -1.0, alpha: float | None = No
             theta = add(theta, scale(-1, v))
         else:
             # v ← α v − ε g   (sign = +1 replays gradient ascent)
-            v = add(scale(alpha, v), scale(sign * p["lr"], g))
-            # θ ← θ + v
-            theta = add(theta, v)
+            v_old, v = v, add(scale(alpha, v), scale(sign * p["lr"], g))
+            # θ ← θ + v   (old_velocity replays moving θ before updating v)
+            theta = add(theta, v_old if old_velocity else v)
         out[f"v{step}"], out[f"theta{step}"] = clean_vec(v), clean_vec(theta)
     return out
 
@@ -82,12 +81,12 @@ def _prompt(p: dict, nesterov: bool) -> str:
             "(Nesterov: the gradient at the look-ahead point)"
             if nesterov else r"$v \leftarrow \alpha v - \epsilon \nabla L(\theta)$, then "
             r"$\theta \leftarrow \theta + v$ (Polyak momentum)")
-    curv = " + ".join(f"{num(a)} \\theta_{i + 1}^2" for i, a in enumerate(p["curvature"]))
+    curv = " + ".join(f"{exact(a)} \\theta_{i + 1}^2" for i, a in enumerate(p["curvature"]))
     return "\n".join([
         f"Minimise $L(\\theta) = \\frac{{1}}{{2}}({curv})$, whose gradient is "
-        f"$\\nabla L(\\theta) = {vec(p['curvature'])} \\odot \\theta$.",
-        f"Start at $\\theta_0 = {vec(p['theta'])}$ with velocity $v_0 = {vec(p['v'])}$, learning rate "
-        f"$\\epsilon = {num(p['lr'])}$ and momentum $\\alpha = {num(p['momentum'])}$. Each step does",
+        f"$\\nabla L(\\theta) = {exact_vec(p['curvature'])} \\odot \\theta$.",
+        f"Start at $\\theta_0 = {exact_vec(p['theta'])}$ with velocity $v_0 = {exact_vec(p['v'])}$, learning rate "
+        f"$\\epsilon = {exact(p['lr'])}$ and momentum $\\alpha = {exact(p['momentum'])}$. Each step does",
         f"  {rule}.",
         r"Give v1, theta1 (after step 1) and v2, theta2 (after step 2): $v_1$, $\theta_1$, $v_2$, $\theta_2$."])
 
@@ -132,6 +131,8 @@ def _mistakes(nesterov: bool) -> tuple[Mistake, ...]:
                 lambda p: run(p, nesterov, alpha=0.0)),
         Mistake("stale-gradient", r"Recompute the gradient at the new point for step 2; it changes as $\theta$ moves.",
                 lambda p: run(p, nesterov, stale=True)),
+        Mistake("used-old-velocity", r"Update $v$ first, then move $\theta$ with the new $v$: $\theta \leftarrow \theta + v$ uses this "
+                "step's velocity, not the previous one.", lambda p: run(p, nesterov, old_velocity=True)),
         Mistake(other[0], other[1], lambda p: run(p, not nesterov)),
     )
 
@@ -141,7 +142,9 @@ def _generator(nesterov: bool) -> Generator:
     return Generator(
         id=f"ml.{name}-step",
         title="Two steps of Nesterov momentum" if nesterov else "Two steps of SGD with momentum",
-        answer_kind=Parts({part: Vector() for part in PARTS}),
+        # θ1 and θ2 are updates: their steps from θ0 and from θ1 are judged (v is a step already)
+        answer_kind=Parts({"v1": Vector(), "theta1": Vector(step_from="theta"), "v2": Vector(),
+                           "theta2": Vector(step_from=lambda p: run(p, nesterov)["theta1"])}),
         sample_params=_sample,
         validate_params=_validate,
         solve=lambda p: run(p, nesterov),

@@ -9,19 +9,28 @@ The perceptron converges in finitely many steps iff the data are linearly separa
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Real, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
+from mpcheck.text import exact, exact_vec, num, vec
 from mpcheck_ml.common import add, clean, clean_vec, dot, paren, scale
 
 MAX_DIM = 16
 
 
+def _as_shown(x: float) -> Fraction:
+    """The decimal the prompt shows for x (the shortest that reads back as x), exactly."""
+    return Fraction(repr(float(x)))
+
+
 def margin(p: dict) -> float:
-    # y (wᵀx + b): positive iff the example is on the right side
-    return p["y"] * (dot(p["w"], p["x"]) + p["b"])
+    # y (wᵀx + b): positive iff the example is on the right side. Its sign decides the step, so it
+    # is worked out exactly on the decimals shown: 0.1 + 0.2 − 0.3 is 0 (an update), not 5.6e-17
+    score = sum(_as_shown(w) * _as_shown(x) for w, x in zip(p["w"], p["x"])) + _as_shown(p["b"])
+    return float(p["y"] * score)
 
 
 def step(p: dict, sign: int = 1, update_bias: bool = True,
@@ -60,8 +69,8 @@ def _validate(p: dict) -> None:
 
 
 def _prompt(p: dict) -> str:
-    return (f"A perceptron with weights $w = {vec(p['w'])}$ and bias $b = {num(p['b'])}$ sees the example "
-            f"$x = {vec(p['x'])}$ with label $y = {num(p['y'])}$. Learning rate $\\eta = {num(p['lr'])}$.\n"
+    return (f"A perceptron with weights $w = {exact_vec(p['w'])}$ and bias $b = {exact(p['b'])}$ sees the example "
+            f"$x = {exact_vec(p['x'])}$ with label $y = {exact(p['y'])}$. Learning rate $\\eta = {exact(p['lr'])}$.\n"
             r"Apply one step of the perceptron rule: if $y(w^\top x + b) \le 0$, then $w \leftarrow w + \eta y x$ "
             r"and $b \leftarrow b + \eta y$; otherwise nothing changes." + "\nGive the new $w$ and $b$.")
 
@@ -69,7 +78,7 @@ def _prompt(p: dict) -> str:
 def _solution(p: dict) -> str:
     s = dot(p["w"], p["x"]) + p["b"]
     lines = [f"$w^\\top x + b = {num(dot(p['w'], p['x']))} + {paren(p['b'])} = {num(s)}$; "
-             f"$y(w^\\top x + b) = {num(p['y'])} \\cdot {paren(s)} = {num(margin(p))}$."]
+             f"$y(w^\\top x + b) = {exact(p['y'])} \\cdot {paren(s)} = {num(margin(p))}$."]
     new = step(p)
     if margin(p) > 0:
         lines.append("That is positive: the example is classified correctly, so $w$ and $b$ stay as they are.")
@@ -78,7 +87,7 @@ def _solution(p: dict) -> str:
                   f"$w \\leftarrow w + \\eta y x = {vec(p['w'])} + {num(p['lr'])} \\cdot ({num(p['y'])}) \\cdot "
                   f"{vec(p['x'])} = {vec(new['w'])}$",
                   f"$b \\leftarrow b + \\eta y = {num(p['b'])} + {num(p['lr'])} \\cdot ({num(p['y'])}) = {num(new['b'])}$"]
-    lines.append(f"Answer: $w = {vec(new['w'])}$, $b = {num(new['b'])}$")
+    lines.append(f"Answer: $w = {exact_vec(new['w'])}$, $b = {exact(new['b'])}$")
     return "\n".join(lines)
 
 
@@ -90,7 +99,8 @@ def _wrong_branch(p: dict) -> dict:
 PERCEPTRON_STEP = Generator(
     id="ml.perceptron-step",
     title="One perceptron update",
-    answer_kind=Parts({"w": Vector(), "b": Real()}),
+    # an update: the steps w_new − w and b_new − b are judged (zero when nothing changes)
+    answer_kind=Parts({"w": Vector(step_from="w"), "b": Real(step_from="b")}),
     sample_params=_sample,
     validate_params=_validate,
     solve=step,

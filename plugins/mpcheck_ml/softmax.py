@@ -68,10 +68,16 @@ def _solution(p: dict) -> str:
         ks = [round(math.exp(v)) for v in z]
         step = (f"$e^z = {vec(ks)}$ with $\\sum = {sum(ks)}$, so $\\hat{{y}} = [" +
                 ", ".join(f"{k}/{sum(ks)}" for k in ks) + f"] = {vec(y_hat)}$")
-    else:
+    elif max(abs(v) for v in z) <= 30:
         exps = [math.exp(v) for v in z]
         step = (f"$e^z = {vec(exps)}$ with $\\sum = {num(sum(exps))}$, so "
                 f"$\\hat{{y}} = e^z/\\sum = {vec(y_hat)}$")
+    else:
+        # e^1000 overflows a double: shift by the largest logit first, the ratios do not change
+        top = max(z)
+        exps = [math.exp(v - top) for v in z]
+        step = (f"with $m = \\max z = {num(top)}$: $e^{{z - m}} = {vec(exps)}$ with $\\sum = {num(sum(exps))}$, "
+                f"so $\\hat{{y}} = e^{{z - m}}/\\sum = {vec(y_hat)}$")
     return "\n".join([
         r"For softmax followed by cross-entropy, $\partial L/\partial z_i = \hat{y}_i - y_i$: the "
         r"$-y_i/\hat{y}_i$ from the log cancels against the softmax Jacobian "

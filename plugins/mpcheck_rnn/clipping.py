@@ -12,13 +12,15 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import num, vec
+from mpcheck.text import exact, exact_vec, num, vec
 from mpcheck_rnn.formatting import factor
 from mpcheck_rnn.vectors import clean, norm2
 
 KEYS = ("grad", "threshold")
 MAX_LENGTH = 64
 MAX_ENTRY = 1e6
+#: the smallest normal double: below it a value loses digits (and soon becomes 0)
+MIN_NORMAL = 2.2250738585072014e-308
 
 #: integer vectors with integer Euclidean norms, so the clipped gradient is a short decimal
 NICE_VECTORS = ([3, 4], [6, 8], [5, 12], [8, 15], [1, 2, 2], [2, 3, 6], [1, 4, 8], [4, 4, 7],
@@ -62,11 +64,15 @@ def validate(p: dict) -> None:
     if any(abs(g) > MAX_ENTRY for g in grad):
         raise ParamsError(f"params: 'grad' entries must lie between −{MAX_ENTRY:g} and {MAX_ENTRY:g}")
     P.real(p, "threshold", 0.0, MAX_ENTRY, strict_lo=True)
+    clipped = solve(p)
+    if any(g != 0 and abs(c) < MIN_NORMAL for g, c in zip(grad, clipped)):
+        raise ParamsError("params: a clipped entry would be smaller than a double can hold "
+                          f"(below {MIN_NORMAL:g}); choose entries closer in size or a larger threshold")
 
 
 def prompt(p: dict) -> str:
-    return (f"Training an RNN gives the gradient $\\nabla = {vec(p['grad'])}$. It is clipped by norm with "
-            f"threshold $\\tau = {num(p['threshold'])}$ ($\\nabla \\leftarrow (\\tau/\\|\\nabla\\|)\\, \\nabla$ "
+    return (f"Training an RNN gives the gradient $\\nabla = {exact_vec(p['grad'])}$. It is clipped by norm with "
+            f"threshold $\\tau = {exact(p['threshold'])}$ ($\\nabla \\leftarrow (\\tau/\\|\\nabla\\|)\\, \\nabla$ "
             "whenever $\\|\\nabla\\| > \\tau$).\n"
             "What is the gradient after clipping?")
 
@@ -90,6 +96,9 @@ def hints(p: dict) -> list[str]:
             "Clipping only ever shrinks: below the threshold the gradient is left as it is."]
 
 
+# Each mistake applies where it changes the answer: below the threshold clipping by value, an L1
+# norm or a squared norm that stays below τ leave the gradient alone too, just as they should.
+
 def _scaled_up(p: dict) -> list[float] | None:
     size = norm2(p["grad"])
     if size == 0 or size > p["threshold"]:
@@ -106,9 +115,17 @@ def _l1(grad: list[float]) -> float:
     return sum(abs(g) for g in grad)
 
 
-def _clipped_entries(p: dict) -> list[float]:
+def _clipped_entries(p: dict) -> list[float] | None:
     tau = p["threshold"]
+    if all(abs(g) <= tau for g in p["grad"]):
+        return None
     return clean([min(max(g, -tau), tau) for g in p["grad"]])
+
+
+def _with_norm(norm):
+    def answer(p: dict) -> list[float] | None:
+        return clip_by_norm(p["grad"], p["threshold"], norm=norm) if norm(p["grad"]) > p["threshold"] else None
+    return answer
 
 
 MISTAKES = (
@@ -117,10 +134,10 @@ MISTAKES = (
     Mistake("inverted-ratio", r"You multiplied by $\|\nabla\|/\tau$; the factor is $\tau/\|\nabla\| < 1$, "
             r"which brings the norm down to $\tau$.", _inverted_ratio),
     Mistake("l1-norm", r"You used the L1 norm $\sum_i |\nabla_i|$; clipping by norm uses the Euclidean norm "
-            r"$\sqrt{\sum_i \nabla_i^2}$.", lambda p: clip_by_norm(p["grad"], p["threshold"], norm=_l1)),
+            r"$\sqrt{\sum_i \nabla_i^2}$.", _with_norm(_l1)),
     Mistake("squared-norm", r"You divided by $\|\nabla\|^2$; the factor is $\tau/\|\nabla\|$ with "
             r"$\|\nabla\| = \sqrt{\sum_i \nabla_i^2}$.",
-            lambda p: clip_by_norm(p["grad"], p["threshold"], norm=lambda g: norm2(g) ** 2)),
+            _with_norm(lambda g: norm2(g) ** 2)),
     Mistake("clipped-each-entry", r"You clipped every entry to $[-\tau, \tau]$ (clipping by value); "
             "clipping by norm rescales the whole vector and keeps its direction.", _clipped_entries),
 )
@@ -128,7 +145,7 @@ MISTAKES = (
 GRADIENT_CLIPPING = Generator(
     id="rnn.gradient-clipping",
     title="Gradient clipping by norm",
-    answer_kind=Vector(atol=1e-4),
+    answer_kind=Vector(),
     sample_params=sample,
     validate_params=validate,
     solve=solve,

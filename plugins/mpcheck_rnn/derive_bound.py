@@ -49,6 +49,14 @@ def _product_bound(draws: int = 200) -> tuple[bool, str]:
     return True, f"‖Π J_i‖ ≤ Π ‖J_i‖ on {draws} random chains"
 
 
+def _induction_step(eta, P_n, n) -> tuple[bool, str]:
+    # the inequality itself: η^{n+1} − η·P_n = η·(η^n − P_n), a positive η times the hypothesis's
+    # non-negative gap, so η·P_n ≤ η^{n+1} for every n (not only the identity η·η^n = η^{n+1})
+    gap = eta ** (n + 1) - eta * P_n
+    factored = sp.simplify(gap - eta * (eta**n - P_n)) == 0
+    return bool(factored and eta.is_positive), "η^{n+1} − η·P_n = η·(η^n − P_n) ≥ 0, as η > 0 and P_n ≤ η^n"
+
+
 def jacobian_of_run(W, U, xs, h_start, activation: str):
     """∂h_t/∂h_0 of h_i = f(W h_{i−1} + U x_i), built step by step: J ← diag f'(a_i) W J."""
     f, slope, _ = ACTIVATIONS[activation]
@@ -119,9 +127,11 @@ def build() -> Walkthrough:
                  check=predicate(_product_bound, "random chains of matrices")),
             Given(sp.Le(P_n, eta ** n), r"induction hypothesis for $n = t - k$ (true for $n = 1$ by the "
                   r"one-step bound, with $\eta = \lambda_1\gamma$)"),
-            Step(sp.Eq(eta * eta ** n, eta ** (n + 1)),
-                 r"induction step: $P_{n+1} \le \|J\| \, P_n$, and the one-step bound is $\eta$",
-                 hint=r"Multiply the hypothesis by the one-step bound $\eta$."),
+            Step(sp.Le(eta * P_n, eta ** (n + 1)),
+                 r"induction step: $P_{n+1} \le \|J\| \, P_n \le \eta P_n \le \eta \cdot \eta^n = \eta^{n+1}$",
+                 check=predicate(lambda: _induction_step(eta, P_n, n), "η > 0 times the hypothesis",
+                                 method="symbolic"),
+                 hint=r"Multiply the hypothesis by the one-step bound $\eta$.", practice=None),
             Step(sp.Le(norm(sp.Derivative(h[t], h[k])), (lam * gam) ** (t - k)),
                  "hence the bound for every $t > k$; checked on real RNN runs",
                  check=predicate(_bound_on_runs, "Jacobians of random tanh and sigmoid RNNs")),

@@ -15,4 +15,6 @@ def factor(x: float, digits: int = 4) -> str:
 
 def shown(values: Sequence[float], digits: int = 4) -> str:
     # 0.3 − 0.1·3 leaves 5.55e-17 behind: round it away before printing, or a 0 reads as a number
-    return vec([round(v, 12) + 0.0 for v in values], digits)
+    # (relative to the largest entry, so a vector of tiny values keeps them)
+    scale = max((abs(v) for v in values), default=0.0)
+    return vec([0.0 if abs(v) <= 1e-12 * scale else v + 0.0 for v in values], digits)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Vector
-from mpcheck.text import bmatrix, vec
+from mpcheck.text import bmatrix, exact_digits, exact_vec
 from mpcheck_rnn.formatting import shown
 from mpcheck_rnn.validation import bounded
 from mpcheck_rnn.vectors import add, clean, matvec, sigmoid_all, tanh_all, transpose
@@ -20,8 +20,6 @@ KEYS = ("x", "h0", "W_xh", "W_hh", "W_hy", "b")
 STEPS = 2
 MAX_SIZE = 8
 MAX_ENTRY = 100.0
-
-TOLERANCE = dict(rtol=5e-3, atol=1e-3)
 
 
 def pre_activation(p: dict, h_prev: list[float], x_t: list[float], recurrent=None) -> list[float]:
@@ -101,10 +99,10 @@ def validate(p: dict) -> None:
 def prompt(p: dict) -> str:
     return "\n".join([
         r"A vanilla RNN computes $h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t + b)$ and $\hat{y}_t = W_{hy} h_t$, with",
-        f"$$W_{{xh}} = {bmatrix(p['W_xh'])}, \\quad W_{{hh}} = {bmatrix(p['W_hh'])}, \\quad "
-        f"W_{{hy}} = {bmatrix(p['W_hy'])}$$",
-        f"$b = {vec(p['b'])}$, $h_0 = {vec(p['h0'])}$, and the inputs $x_1 = {vec(p['x'][0])}$, "
-        f"$x_2 = {vec(p['x'][1])}$.",
+        f"$$W_{{xh}} = {bmatrix(p['W_xh'], exact_digits(p['W_xh']))}, \\quad W_{{hh}} = {bmatrix(p['W_hh'], exact_digits(p['W_hh']))}, \\quad "
+        f"W_{{hy}} = {bmatrix(p['W_hy'], exact_digits(p['W_hy']))}$$",
+        f"$b = {exact_vec(p['b'])}$, $h_0 = {exact_vec(p['h0'])}$, and the inputs $x_1 = {exact_vec(p['x'][0])}$, "
+        f"$x_2 = {exact_vec(p['x'][1])}$.",
         r"Compute $h_1$, $h_2$ and the output $\hat{y}_2$ (give each as a vector).",
     ])
 
@@ -152,7 +150,7 @@ MISTAKES = (
 RNN_FORWARD = Generator(
     id="rnn.rnn-forward",
     title="Forward pass of a vanilla RNN (two steps)",
-    answer_kind=Parts({"h1": Vector(**TOLERANCE), "h2": Vector(**TOLERANCE), "y2": Vector(**TOLERANCE)}),
+    answer_kind=Parts({"h1": Vector(), "h2": Vector(), "y2": Vector()}),
     sample_params=sample,
     validate_params=validate,
     solve=solve,

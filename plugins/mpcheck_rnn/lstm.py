@@ -13,7 +13,7 @@ from __future__ import annotations
 from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Vector
-from mpcheck.text import mat, vec
+from mpcheck.text import exact_mat, exact_vec
 from mpcheck_rnn.formatting import shown
 from mpcheck_rnn.validation import bounded
 from mpcheck_rnn.vectors import add, clean, hadamard, matvec, sigmoid_all, tanh_all
@@ -22,8 +22,6 @@ KEYS = ("x", "h_prev", "c_prev", "W", "b")
 GATES = "ifog"
 MAX_SIZE = 16
 MAX_ENTRY = 1000.0
-
-TOLERANCE = dict(rtol=5e-3, atol=1e-3)
 
 
 def gate_pre_activations(p: dict, concat_order: str = "x,h") -> list[float]:
@@ -114,9 +112,9 @@ def prompt(p: dict) -> str:
         r"$c_t = f \odot c_{t-1} + i \odot g$ and $h_t = o \odot \tanh(c_t)$.",
         f"$W$ is ${4 * H} \\times {X + H}$, its row blocks are the gates in the order $i$, $f$, $o$, $g$ "
         f"({_block_rows(p)}); {_column_split(X, H)}.",
-        mat(p["W"], name="W"),
-        f"$b = {vec(p['b'])}$, $x_t = {vec(p['x'])}$, $h_{{t-1}} = {vec(p['h_prev'])}$, "
-        f"$c_{{t-1}} = {vec(p['c_prev'])}$.",
+        exact_mat(p["W"], name="W"),
+        f"$b = {exact_vec(p['b'])}$, $x_t = {exact_vec(p['x'])}$, $h_{{t-1}} = {exact_vec(p['h_prev'])}$, "
+        f"$c_{{t-1}} = {exact_vec(p['c_prev'])}$.",
         "Compute the new cell state $c_t$ and hidden state $h_t$.",
     ])
 
@@ -168,7 +166,7 @@ MISTAKES = (
 LSTM_STEP = Generator(
     id="rnn.lstm-step",
     title="One step of an LSTM cell",
-    answer_kind=Parts({"h": Vector(**TOLERANCE), "c": Vector(**TOLERANCE)}),
+    answer_kind=Parts({"h": Vector(), "c": Vector()}),
     sample_params=sample,
     validate_params=validate,
     solve=solve,

@@ -17,7 +17,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Choice, Generator, Mistake, Parts, Real
 from mpcheck.errors import ParamsError
-from mpcheck.text import mat, num
+from mpcheck.text import exact_mat, num
 
 KEYS = ("W", "activation")
 MAX_SIZE = 6
@@ -102,7 +102,7 @@ def validate(p: dict) -> None:
 def prompt(p: dict) -> str:
     return "\n".join([
         f"An RNN $h_t = {ACTIVATION_LATEX[p['activation']]}(W h_{{t-1}} + U x_t + b)$ has the recurrent matrix",
-        mat(p["W"], name="W"),
+        exact_mat(p["W"], name="W"),
         r"Let $\lambda_1$ be the largest singular value of $W$ and $\gamma$ the bound "
         r"$\|\operatorname{diag} f'(a)\| \le \gamma$ of the activation's derivative.",
         r"Give $\lambda_1$, $\gamma$, and what the bound $\|\partial h_t/\partial h_k\| \le (\lambda_1 \gamma)^{t-k}$ "

@@ -45,8 +45,8 @@ def sigmoid_all(vector: Sequence[float]) -> Vec:
 
 
 def norm2(vector: Sequence[float]) -> float:
-    # ‖v‖₂ = √(Σ v_i²)
-    return math.sqrt(sum(v * v for v in vector))
+    # ‖v‖₂ = √(Σ v_i²), scaled as it is summed (math.hypot): squaring 1e-200 would underflow to 0
+    return math.hypot(*vector)
 
 
 def clean(vector: Sequence[float]) -> Vec:

@@ -39,7 +39,7 @@ def at_random_distributions(relation, per_size: int = 4):
         rng = random.Random(7)
         for k in range(2, 8):
             symbols = [p[j] for j in range(1, k + 1)] + [q[j] for j in range(1, k + 1)]
-            sides = [sp.lambdify(symbols, sp.sympify(side).subs(n, k).doit(), "math")
+            sides = [sp.lambdify(symbols, side.subs(n, k).doit(), "math")
                      for side in (relation.lhs, relation.rhs)]
             for _ in range(per_size):
                 pv, qv = _distribution(rng, k), _distribution(rng, k)
