@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from mpcheck import plugins
+from mpcheck.host import plugins
 from mpcheck.errors import ParamsError
 from mpcheck.problem import SAME_VALUE, Problem, is_finite_json
 
