@@ -313,8 +313,8 @@ def _script_text(nodes: list, kind: str) -> str:
     converted = S.script(tight, kind)
     if converted is not None and width(converted) <= MAX_SCRIPT:
         return converted
-    if width(tight) == 1 or tight.isalnum():
-        return kind + tight  # x_b, D_KL (a loose end: see _Piece.loose)
+    if width(tight) == 1 or tight.isdigit() or (tight.isascii() and tight.isalpha()):
+        return kind + tight  # x_b, D_KL (a loose end: see _Piece.loose); e^(2x₁) keeps its brackets
     return f"{kind}({tight})"
 
 
