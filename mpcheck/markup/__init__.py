@@ -32,6 +32,8 @@ def render(text: str, target: str = "terminal", *, strict: bool = False) -> str:
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}: use one of {', '.join(TARGETS)}")
     if target == "terminal":
+        if "$" not in text:
+            return text  # plain prose: nothing to load (a verdict without math stays cheap)
         from mpcheck.markup.terminal import render_terminal
 
         return render_terminal(text, strict=strict)

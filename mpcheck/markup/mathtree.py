@@ -9,86 +9,13 @@ in ``Parser.issues`` (``mpcheck.markup.lint`` reports them) instead of raising.
 from __future__ import annotations
 
 import re
+
 from mpcheck.markup import symbols as S
+from mpcheck.markup.nodes import (
+    Accent, Env, Frac, Group, HLine, Script, Space, Sqrt, Styled, Sym, TextRun, Unknown,
+)
 
 TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|\s+|.", re.DOTALL)
-
-
-class Node:
-    """A node of the tree; subclasses list their fields in ``__slots__`` (plain classes: this
-    module loads when the first formula is shown, so it keeps its import cheap)."""
-
-    __slots__ = ()
-
-    def __init__(self, *args):
-        for name, value in zip(self.__slots__, args):
-            setattr(self, name, value)
-        for name in self.__slots__[len(args):]:
-            setattr(self, name, self._defaults.get(name))
-
-    _defaults: dict = {}
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"{type(self).__name__}({fields})"
-
-
-class Sym(Node):
-    """A symbol and how TeX spaces it: ord, bin, rel, open, close, punct or op."""
-    __slots__ = ("text", "cls")
-    _defaults = {"cls": "ord"}
-
-
-class Group(Node):
-    __slots__ = ("items",)
-
-
-class Frac(Node):
-    __slots__ = ("num", "den", "binom")
-    _defaults = {"binom": False}
-
-
-class Sqrt(Node):
-    __slots__ = ("body", "index")
-
-
-class Accent(Node):
-    """``mark`` is the combining character that the terminal puts on each letter."""
-    __slots__ = ("mark", "body")
-
-
-class Styled(Node):
-    """``font``: "plain", "op" (an operator name) or a letter font ("mathbb", "mathcal", …)."""
-    __slots__ = ("font", "body")
-
-
-class TextRun(Node):
-    """``\\text{…}``: text mode, itself markup (it may hold $…$)."""
-    __slots__ = ("text",)
-
-
-class Script(Node):
-    __slots__ = ("base", "sub", "sup", "primes")
-    _defaults = {"primes": 0}
-
-
-class Space(Node):
-    __slots__ = ("width",)
-
-
-class Env(Node):
-    """An environment: rows of cells (lists of nodes); ``hlines`` holds the row boundaries
-    (0 = above the first row) that have an ``\\hline``."""
-    __slots__ = ("name", "spec", "rows", "hlines")
-
-
-class Unknown(Node):
-    __slots__ = ("text",)
-
-
-class HLine(Node):
-    """``\\hline`` inside an environment (turned into ``Env.hlines``)."""
-    __slots__ = ()
 
 
 # commands that take arguments or change how what follows is read
@@ -96,18 +23,18 @@ FRACS = {"\\frac", "\\dfrac", "\\tfrac", "\\cfrac"}
 TEXT_COMMANDS = {"\\text", "\\textrm", "\\textbf", "\\textit", "\\textsf", "\\texttt", "\\mbox",
                  "\\textnormal", "\\textup", "\\emph"}
 PLAIN_FONTS = {"\\mathrm", "\\mathit", "\\mathbf", "\\mathsf", "\\mathtt", "\\boldsymbol", "\\bm",
-               "\\mathnormal", "\\boxed", "\\underbrace", "\\overbrace", "\\displaystyle"}
+               "\\mathnormal", "\\boxed", "\\underbrace", "\\overbrace"}
 LETTER_FONTS = {"\\mathbb", "\\mathcal", "\\mathfrak", "\\mathscr"}
 SIZED = {"\\left", "\\right", "\\middle", "\\big", "\\Big", "\\bigg", "\\Bigg", "\\bigl", "\\bigr",
          "\\Bigl", "\\Bigr", "\\biggl", "\\biggr", "\\Biggl", "\\Biggr", "\\bigm", "\\Bigm"}
 IGNORED = {"\\limits", "\\nolimits", "\\displaystyle", "\\textstyle", "\\scriptstyle",
-           "\\scriptscriptstyle", "\\nonumber", "\\notag", "\\cline", "\\relax", "\\allowbreak",
+           "\\scriptscriptstyle", "\\nonumber", "\\notag", "\\relax", "\\allowbreak",
            "\\mathstrut", "\\strut"}
 SKIP_ARGUMENT = {"\\label", "\\tag", "\\vphantom", "\\color", "\\cline", "\\hspace", "\\vspace"}
 SPACES = {"\\,": 1, "\\:": 1, "\\;": 1, "\\>": 1, "\\ ": 1, "\\quad": 2, "\\qquad": 4, "\\!": 0,
           "\\enspace": 1, "\\thinspace": 1, "~": 1}
 ENVIRONMENTS = {"matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix",
-                "array", "cases", "dcases", "aligned", "gathered", "split", "alignedat"}
+                "array", "cases", "aligned", "gathered", "split", "alignedat"}  # amsmath, in math mode
 
 
 class Parser:
@@ -120,9 +47,10 @@ class Parser:
 
     # -- tokens -----------------------------------------------------------------------------
 
-    def peek(self, skip_space: bool = True) -> str | None:
+    def peek(self) -> str | None:
+        """The next token that is not white space (not consumed)."""
         j = self.i
-        while skip_space and j < len(self.tokens) and self.tokens[j][0].isspace():
+        while j < len(self.tokens) and self.tokens[j][0].isspace():
             j += 1
         return self.tokens[j][0] if j < len(self.tokens) else None
 
@@ -212,7 +140,7 @@ class Parser:
         sub = sup = None
         primes = 0
         while True:
-            token = self.peek(skip_space=True)
+            token = self.peek()
             if token in ("\\limits", "\\nolimits"):
                 self.next()
             elif token == "'":
@@ -329,8 +257,6 @@ class Parser:
             return Group(joined)
         if name in SPACES:
             return Space(SPACES[name])
-        if name == "\\\\":
-            return Sym("\\\\")  # only reached where a line break means nothing: shown as written
         symbol = S.command(name)
         if symbol is not None:
             return Sym(*symbol)

@@ -11,8 +11,9 @@ import unicodedata
 
 from mpcheck.markup import symbols as S
 from mpcheck.markup.blocks import Block, aligned, cases, grid, hconcat, matrix, width
-from mpcheck.markup.mathtree import (
-    Accent, Env, Frac, Group, HLine, Script, Space, Sqrt, Styled, Sym, TextRun, Unknown, parse,
+from mpcheck.markup.mathtree import parse
+from mpcheck.markup.nodes import (
+    Accent, Env, Frac, Group, HLine, Script, Space, Sqrt, Styled, Sym, TextRun, Unknown,
 )
 from mpcheck.markup.segments import split
 
@@ -312,8 +313,8 @@ def _script_text(nodes: list, kind: str) -> str:
     converted = S.script(tight, kind)
     if converted is not None and width(converted) <= MAX_SCRIPT:
         return converted
-    if width(tight) == 1 or tight.isalnum():
-        return kind + tight  # x_b, D_KL (a loose end: see _Piece.loose)
+    if width(tight) == 1 or tight.isdigit() or (tight.isascii() and tight.isalpha()):
+        return kind + tight  # x_b, D_KL (a loose end: see _Piece.loose); e^(2x₁) keeps its brackets
     return f"{kind}({tight})"
 
 
@@ -342,7 +343,7 @@ def _environment(node: Env) -> Block:
     rows = [[render_nodes(cell) for cell in row] for row in node.rows]
     if node.name == "array":
         return grid(node.spec, rows, node.hlines)
-    if node.name in ("cases", "dcases"):
+    if node.name == "cases":
         return cases(rows)
     if node.name.endswith("matrix"):
         return matrix(node.name, rows)
