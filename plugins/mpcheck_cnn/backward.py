@@ -92,7 +92,8 @@ def _dk_solution(p: dict) -> str:
     x_pad, d = G.pad(p["input"], p["padding"]), p["upstream"]
     at = f"X_\\mathrm{{pad}}[{step_text(s, 'i')} + m, {step_text(s, 'j')} + n]"
     lines = [f"$\\partial L/\\partial K[m, n] = \\sum_i \\sum_j \\delta[i, j]\\, {at}$: every output used "
-             "$K[m, n]$ once, on the input pixel under it, so this is a correlation of the input with $\\delta$."]
+             "$K[m, n]$ once, on the input pixel under it, so this is a correlation of the input with $\\delta$ "
+             "(positions count from 1)."]
     if p["padding"]:
         lines.append(f"The padded input:\n{mat(x_pad, name=PADDED_X)}")
     if s > 1:
@@ -141,7 +142,7 @@ CONV_BACKWARD_KERNEL = Generator(
     solve=_solve_dk,
     prompt=_dk_prompt,
     solution=_dk_solution,
-    hints=lambda p: [r"$K[m, n]$ multiplies $X_\mathrm{pad}[s i + m, s j + n]$ in output $(i, j)$; sum over all outputs.",
+    hints=lambda p: [r"$K[m, n]$ multiplies $X_\mathrm{pad}[s(i - 1) + m, s(j - 1) + n]$ in output $(i, j)$; sum over all outputs.",
                      r"$\partial L/\partial K$ is the correlation of the (padded) input with $\delta$: no flip."],
     mistakes=(
         Mistake("flipped-upstream", r"You flipped $\delta$ (a convolution): the kernel gradient correlates the "
@@ -151,7 +152,7 @@ CONV_BACKWARD_KERNEL = Generator(
                 lambda p: G.rot180(_solve_dk(p))),
         Mistake("forgot-padding", "You left out the zero padding: the kernel also saw the padding ring.",
                 _dk_forgot_padding),
-        Mistake("forgot-stride", "With stride $s$, output $(i, j)$ saw input $(s i + m, s j + n)$: spread "
+        Mistake("forgot-stride", "With stride $s$, output $(i, j)$ saw input $(s(i - 1) + m, s(j - 1) + n)$: spread "
                 r"$\delta$ $s$ pixels apart.", _dk_forgot_stride),
     ),
     tags=("conv", "backprop"),
@@ -223,9 +224,9 @@ def _dx_solution(p: dict) -> str:
     framed = [list(blank) for _ in range(kh - 1)] + framed + [list(blank) for _ in range(kh - 1)]
     rotated = G.rot180(k)
     stamped = G.correlate(framed, rotated)
-    lines = [r"$\partial L/\partial X_\mathrm{pad}[a, b] = \sum_i \sum_j \delta[i, j]\, K[a - s i, b - s j]$: "
-             r"a full convolution of $\delta$ with $K$, computed as a correlation of the zero-framed $\delta$ "
-             r"with the kernel rotated by $180^\circ$."]
+    lines = [r"$\partial L/\partial X_\mathrm{pad}[a, b] = \sum_i \sum_j \delta[i, j]\, K[a - s(i - 1), b - s(j - 1)]$ "
+             r"(positions count from 1): a full convolution of $\delta$ with $K$, computed as a correlation of "
+             r"the zero-framed $\delta$ with the kernel rotated by $180^\circ$."]
     if s > 1:
         gap = "one zero" if s == 2 else f"{s - 1} zeros"
         lines.append(f"Stride ${s}$: spread $\\delta$ out with {gap} between neighbouring entries.")

@@ -96,14 +96,14 @@ def _pool_solution(p: dict) -> str:
     x, d, s = p["input"], p["upstream"], p["size"]
     h, w = G.shape(x)
     lines = ["Max pooling passes each output's gradient to the position of its window's maximum only; "
-             "every other entry of the window gets 0."]
+             "every other entry of the window gets 0 (positions count from 1)."]
     tie_note = False
     for i, j, top, left in G.windows(h, w, s, p["stride"]):
         r, c = G.argmax_in_window(x, top, left, s)
         tie = G.has_tie(x, top, left, s)
         tie_note |= tie
         note = " (a tie: the first maximum in row-major order, as PyTorch picks)" if tie else ""
-        lines.append(f"Window $({i}, {j})$, rows {top} to {top + s - 1} and columns {left} to {left + s - 1}: "
+        lines.append(f"Window $({G.at(i, j)})$, rows {top + 1} to {top + s} and columns {left + 1} to {left + s}: "
                      f"the maximum ${num(x[r][c])}$ is at $X[{G.at(r, c)}]${note}, which receives "
                      f"$\\delta[{G.at(i, j)}] = {num(d[i][j])}$.")
     if p["stride"] < s:
@@ -220,8 +220,8 @@ def _unpool_prompt(p: dict) -> str:
 
 def _unpool_solution(p: dict) -> str:
     f, y = p["factor"], p["input"]
-    lines = [f"Each entry $Y[i, j]$ owns the ${f} \\times {f}$ block at rows ${f}i$ to ${f}i + {f - 1}$ "
-             f"and columns ${f}j$ to ${f}j + {f - 1}$."]
+    lines = [f"Each entry $Y[i, j]$ owns the ${f} \\times {f}$ block at rows ${f}i - {f - 1}$ to ${f}i$ "
+             f"and columns ${f}j - {f - 1}$ to ${f}j$ (positions count from 1)."]
     if p["kind"] == "nearest":
         lines.append("Nearest neighbour copies the value into every cell of its block.")
     elif p["kind"] == "bed-of-nails":
@@ -234,7 +234,7 @@ def _unpool_solution(p: dict) -> str:
                 r, c = G.argmax_in_window(p["pooled_from"], i * f, j * f, f)
                 tie = " (a tie: the first in row-major order, as PyTorch keeps)" if G.has_tie(
                     p["pooled_from"], i * f, j * f, f) else ""
-                lines.append(f"Block $({i}, {j})$: the maximum of $A$ is ${num(p['pooled_from'][r][c])}$ at "
+                lines.append(f"Block $({G.at(i, j)})$: the maximum of $A$ is ${num(p['pooled_from'][r][c])}$ at "
                              f"$({G.at(r, c)})${tie}, so $Y[{G.at(i, j)}] = {num(y[i][j])}$ goes there.")
     lines.append(mat(_solve_unpool(p), name=r"\text{result}"))
     return "\n".join(lines)
