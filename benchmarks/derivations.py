@@ -15,7 +15,7 @@ BUDGET_S = 10.0
 
 def main() -> int:
     started = time.perf_counter()
-    from mpcheck import plugins
+    from mpcheck.host import plugins
     from mpcheck.derive import run
 
     rows = []

@@ -47,7 +47,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a generator is under budget")
     args = parser.parse_args()
 
-    from mpcheck import plugins
+    from mpcheck.host import plugins
 
     generators = [g for g in plugins.registry().generators.values()
                   if (args.questions or g.origin == "generator") and (not args.topic or g.topic == args.topic)]

@@ -62,7 +62,7 @@ CASES = [  # (label, args for both apps, budget)
 
 def command_names() -> list[str]:
     from mpcheck.cli import app
-    from mpcheck import plugins
+    from mpcheck.host import plugins
 
     plugins.add_commands(app)
     return [c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands]
@@ -99,7 +99,7 @@ def compile_bytecode() -> None:
     import compileall
     import importlib.util
 
-    from mpcheck import entrypoints
+    from mpcheck.host import entrypoints
 
     packages = {"mpcheck", *(e.value.partition(":")[0].split(".")[0] for e in entrypoints.plugin_entries())}
     for name in sorted(packages):

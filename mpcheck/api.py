@@ -1,6 +1,6 @@
 """The public plugin API: everything a topic plugin imports.
 
-A plugin is a module with ``@hookimpl`` functions (see ``mpcheck.hookspecs``) exposed through the
+A plugin is a module with ``@hookimpl`` functions (see ``mpcheck.host.hookspecs``) exposed through the
 ``mpcheck`` entry-point group. Registering must stay cheap: import numpy inside the functions that
 need it, and name derivations and references by ``"module:function"`` so that sympy and torch load
 only when they run.
@@ -32,7 +32,7 @@ _LAZY = {
     "Expression": "mpcheck.answers.expression",
     "AnswerKind": "mpcheck.answers.base",
     "Match": "mpcheck.answers.base",
-    "hookimpl": "mpcheck.hookspecs",
+    "hookimpl": "mpcheck.host.hookspecs",
 }
 
 
@@ -151,11 +151,17 @@ class Exercise:
     - ``cases``: ``(generator: torch.Generator, device: str, dtype: torch.dtype) -> list[Case]``:
       a few fixed cases, then random shapes and values drawn from ``generator`` (new per run).
     - ``doc``: the skeleton's docstring, in the text markup: the formula, the shapes.
-    - ``forbidden``: dotted names the student's code may not call (``torch.nn.functional.conv2d``);
-      they raise a clear "not allowed here" error while the student's function runs.
+    - ``forbidden``: dotted names the student's code may not call (``torch.nn.functional.conv2d``,
+      ``torch.Tensor.backward``); they raise a clear "not allowed here" error while the student's
+      code is imported and runs. A name this PyTorch lacks is skipped.
+    - ``mistakes``: known bugs, each recognised by comparing the output with its variant.
+    - ``hint``: shown by ``exercise check --hint``, in the text markup.
     - ``dtypes``: the floating types every case is run in.
     - ``rtol``: relative tolerance in float64; float32 gets ``max(rtol, 1e-4)``. Integer and
       boolean outputs are compared exactly.
+    - ``imports``: the import lines of the student's skeleton (what the exercise may use).
+    - ``benchmark``: optional ``(generator, device, dtype) -> Case``, one larger input on which
+      ``mpcheck ref`` times the solution against the oracle (default: the largest case).
     """
 
     function: str
@@ -168,20 +174,42 @@ class Exercise:
     hint: str = ""
     dtypes: Sequence[str] = ("float64", "float32")
     rtol: float = 1e-7
+    imports: Sequence[str] = ("import torch",)
+    benchmark: str = ""
 
 
 @dataclass(frozen=True)
 class Reference:
-    """A reference implementation checked against an oracle. ``run`` names a
-    ``"module:function"`` taking ``device`` and returning ``mpcheck.reference.RefResult``;
-    ``source`` names the module whose code ``mpcheck ref --source`` shows."""
+    """A reference implementation checked against an oracle.
+
+    With an ``exercise`` (the usual case), ``mpcheck ref`` checks the exercise's ``solution`` with
+    the exercise's own checker and times it against the oracle, and ``run`` may stay empty.
+    Without one, ``run`` names a ``"module:function"`` taking ``device`` and returning
+    ``mpcheck.reference.RefResult``. ``source`` names the module whose code ``mpcheck ref
+    --source`` shows (default: the solution's module)."""
 
     topic: str
     name: str
     title: str
     oracle: str
-    run: str
+    run: str = ""
     source: str = ""
     tags: Sequence[str] = field(default_factory=tuple)
     #: The same implementation as an exercise a student writes (see ``Exercise``).
     exercise: Exercise | None = None
+
+    def __post_init__(self) -> None:
+        if not self.run and self.exercise is None:
+            raise ValueError(f"reference {self.topic}/{self.name} needs an exercise or a run function")
+
+    @property
+    def key(self) -> str:
+        return f"{self.topic}/{self.name}"
+
+    @property
+    def source_module(self) -> str:
+        """The module ``ref --source`` shows."""
+        if self.source:
+            return self.source
+        spec = self.exercise.solution if self.exercise is not None else self.run
+        return spec.partition(":")[0]

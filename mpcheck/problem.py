@@ -25,6 +25,13 @@ CLEARLY_NEARER = 0.5
 SAME_VALUE = 1e-6
 
 
+def check_seed(seed: int) -> int:
+    """``seed`` if it is in the one range every command accepts, else a ParamsError."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ParamsError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
+    return seed
+
+
 @dataclass
 class Verdict:
     """The result of grading one answer; ``to_json`` is the ``check --json`` contract."""

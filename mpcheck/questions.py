@@ -1,15 +1,16 @@
-"""Concept-question banks: TOML files turned into generators with ``origin="question"``.
+r"""Concept-question banks: TOML files turned into generators with ``origin="question"``.
 
 A bank is a list of ``[[question]]`` tables::
 
     [[question]]
     id = "cnn.q-correlation"          # <topic>.q-<kebab-name>, unique
+    title = "What a conv layer computes"   # a short heading that does not give the answer away
     kind = "choice"                   # choice | multi-choice | true-false | numeric
     section = "1"                     # the summary section it covers
-    text = "What does a deep-learning conv layer compute?"
+    text = '''What does a deep-learning conv layer compute, $K \star X$ or $K * X$?'''
     options = ["convolution", "cross-correlation", "..."]
     answer = "b"                      # letter(s) for choices, true/false, or a number
-    explanation = "Why, not only what."
+    explanation = '''Why, not only what.'''   # texts and options: prose with $…$ math
     tags = ["convolution"]
     tolerance = 0.01                  # numeric only, relative; optional (a whole-number answer
                                       # without one is graded exactly)
@@ -25,15 +26,17 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from mpcheck import catalog
+from mpcheck.host import catalog
 from mpcheck.answers.choices import Boolean, Choice
 from mpcheck.answers.scalars import Integer, Real
 from mpcheck.api import Generator
 from mpcheck.errors import ParamsError
 
 KINDS = ("choice", "multi-choice", "true-false", "numeric")
-REQUIRED = ("id", "kind", "text", "answer", "explanation")
-OPTIONAL = ("options", "tags", "section", "tolerance", "title")
+REQUIRED = ("id", "title", "kind", "text", "answer", "explanation")
+OPTIONAL = ("options", "tags", "section", "tolerance")
+#: a title heads the question on screen and on sheets: one short line
+MAX_TITLE = 80
 ID_PATTERN = re.compile(r"^[a-z0-9]+\.q-[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -60,6 +63,9 @@ def validate_question(q: dict[str, Any], source: str = "bank") -> None:
         raise BankError(f"{where}: kind must be one of {KINDS}")
     if not str(q["explanation"]).strip() or not str(q["text"]).strip():
         raise BankError(f"{where}: text and explanation must not be empty")
+    title = q["title"]
+    if not isinstance(title, str) or not title.strip() or "\n" in title or len(title) > MAX_TITLE:
+        raise BankError(f"{where}: title must be one line of 1 to {MAX_TITLE} characters")
     kind, answer = q["kind"], q["answer"]
     if kind in ("choice", "multi-choice"):
         options = q.get("options")
@@ -127,15 +133,10 @@ def question_generator(q: dict[str, Any], source: str = "bank") -> Generator:
         answer_kind = Real(rtol=float(q.get("tolerance", 1e-3)))
 
     return Generator(
-        id=q["id"], title=q.get("title") or _title_from(q["text"]), answer_kind=answer_kind,
+        id=q["id"], title=q["title"].strip(), answer_kind=answer_kind,
         sample_params=sample_params, validate_params=validate_params, solve=solve, prompt=prompt,
         solution=solution, tags=tuple(q.get("tags", ())), origin="question",
     )
-
-
-def _title_from(text: str, width: int = 60) -> str:
-    first = " ".join(text.split())
-    return first if len(first) <= width else first[: width - 1].rstrip() + "…"
 
 
 def builtin_bank(topic: str) -> list[Generator]:

@@ -12,6 +12,7 @@ can be reproduced with ``mpcheck show ID --seed S --solution``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,6 +23,8 @@ from mpcheck.errors import ParamsError
 from mpcheck.problem import Problem, is_finite_json
 
 JSON_SCALARS = (str, int, float, bool, type(None))
+#: how SymPy's str() looks when it leaks onto a screen
+SYMPY_SHOWN = re.compile(r"__|\bDerivative\(|\bIntegral\(|\boo\b|\*\*")
 
 
 def _where(generator: Generator, seed: int | None, params: Any) -> str:
@@ -47,11 +50,49 @@ def _check_json(what: str, value: Any, where: str) -> None:
     assert json.loads(json.dumps(value)) == value, f"{where}: {what} does not survive a JSON round trip"
 
 
+def check_markup(what: str, text: Any, where: str) -> None:
+    """``text`` is clean text markup (``mpcheck.markup.lint``: balanced ``$`` and braces, known
+    commands and environments, no Unicode math symbols, no SymPy internals) and renders for the
+    terminal, LaTeX and Markdown."""
+    from mpcheck.markup import TARGETS, lint, render
+
+    assert isinstance(text, str) and text.strip(), f"{where}: empty {what} (the {what} is empty: {text!r})"
+    issues = lint(text)
+    assert not issues, f"{where}: the {what} is not clean markup: {'; '.join(issues)}\n{text}"
+    for target in TARGETS:
+        try:
+            render(text, target, strict=True)
+        except Exception as exc:
+            raise AssertionError(f"{where}: the {what} does not render for {target}: "
+                                 f"{type(exc).__name__}: {exc}\n{text}") from exc
+
+
+def check_title(what: str, title: Any, where: str) -> None:
+    """A title is plain text, not markup: the listings print it as it is, without the renderer
+    (so it may use a few Unicode symbols, 1×1 or β-VAE, which a sheet writes as LaTeX)."""
+    from mpcheck.markup import render
+
+    assert isinstance(title, str) and title.strip(), f"{where}: empty {what}"
+    assert "$" not in title and "\n" not in title and "\\" not in title, \
+        f"{where}: the {what} must be plain text, without math markup: {title!r}"
+    assert "U+" not in render(title, "latex"), f"{where}: the {what} has a character LaTeX cannot write: {title!r}"
+
+
 def _check_texts(problem: Problem, where: str) -> None:
-    for part, text in (("prompt", problem.prompt()), ("solution", problem.solution())):
-        assert isinstance(text, str) and text.strip(), f"{where}: empty {part}"
-    hints = problem.hints()
-    assert all(isinstance(h, str) and h.strip() for h in hints), f"{where}: a hint is empty: {hints!r}"
+    check_markup("prompt", problem.prompt(), where)
+    check_markup("solution", problem.solution(), where)
+    for number, hint in enumerate(problem.hints(), 1):
+        check_markup("hint", hint, f"{where}, hint {number}")
+
+
+def check_static_texts(generator: Generator) -> None:
+    """What a generator says whatever the params: its title, instructions and mistake feedback."""
+    where = generator.id
+    check_title("title", generator.title, where)
+    if generator.answer_kind.instructions:
+        check_markup("answer instructions", generator.answer_kind.instructions, where)
+    for mistake in generator.mistakes:
+        check_markup(f"feedback of mistake {mistake.name!r}", mistake.feedback, where)
 
 
 def _check_accepted(problem: Problem, texts: Iterable[str], where: str) -> None:
@@ -139,7 +180,10 @@ def check_seed(generator: Generator, seed: int, seen: set[str]) -> None:
 
 def assert_generator_sound(generator: Generator, seeds: Iterable[int] = range(200)) -> None:
     """Params, texts, answer, accepted forms, rejected perturbations and named mistakes, over
-    ``seeds``; and every declared mistake recognised on at least one seed."""
+    ``seeds``; and every declared mistake recognised on at least one seed. Every text (prompt,
+    solution, hints, mistake feedback, title, instructions) is clean markup that renders for the
+    terminal, LaTeX and Markdown."""
+    check_static_texts(generator)
     seen: set[str] = set()
     for seed in seeds:
         try:
@@ -187,7 +231,7 @@ def assert_params_rejected(generator: Generator, bad_params_list: Sequence[dict[
 def assert_exercise_sound(exercise, seeds: Iterable[int] = range(3), device: str = "cpu") -> None:
     """The reference passes its own exercise (forbidden built-ins refused), and the variant of every
     declared code mistake fails and is named as itself, over ``seeds`` of the random cases."""
-    from mpcheck.entrypoints import load_object
+    from mpcheck.host.entrypoints import load_object
     from mpcheck.exercises.checker import check_implementation
 
     solution = load_object(exercise.solution)
@@ -204,3 +248,38 @@ def assert_exercise_sound(exercise, seeds: Iterable[int] = range(3), device: str
             named = report.mistake.name if report.mistake else None
             assert named == mistake.name, (f"{exercise.function} (seed {seed}): mistake {mistake.name!r} "
                                            f"was recognised as {named!r}")
+
+
+def assert_derivation_sound(derivation) -> None:
+    """A registered derivation verifies fully; its title, assumptions, reasons and hints are clean
+    markup; every line is math (``sympy.latex``) with no SymPy internals on screen; and no practice
+    cue or hint shows the expression the student is asked to type."""
+    from mpcheck.derive import render, run
+    from mpcheck.derive.practice import gives_away, question_for
+
+    where = f"derivation {derivation.name}"
+    check_title("registered title", derivation.title, where)
+    report = run(derivation)
+    assert report.verified, f"{where}: not every step verifies: " + "; ".join(
+        f"{line.item.reason!r}: {line.outcome.detail}" for line in report.steps if not line.outcome.verified)
+    check_markup("title", report.title, where)
+    for assumption in report.walkthrough.assumptions:
+        check_markup("assumption", assumption, where)
+    where_defs = dict(report.walkthrough.where)
+    for number, line in enumerate(report.lines, 1):
+        at = f"{where}, line {number}"
+        check_markup("reason", line.item.reason, at)
+        if getattr(line.item, "hint", ""):
+            check_markup("hint", line.item.hint, at)
+        check_markup("math", render.line_markup(line), at)
+        shown = render.line_text(line)
+        assert not SYMPY_SHOWN.search(shown), f"{at}: SymPy internals on screen: {shown}"
+        question = question_for(line, where_defs)
+        if question is not None:
+            assert not gives_away(line.item.reason, question.target), \
+                f"{at}: the reason shows the expression to type: {line.item.reason}"
+            if getattr(line.item, "hint", ""):
+                assert not gives_away(line.item.hint, question.target), \
+                    f"{at}: the hint shows the expression to type: {line.item.hint}"
+
+

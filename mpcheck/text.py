@@ -1,4 +1,9 @@
-"""Plain-text formatting of numbers, vectors and matrices for prompts and worked solutions."""
+"""Numbers, vectors, matrices and shapes for the text markup (``mpcheck.markup``).
+
+Each helper writes LaTeX math to be placed inside ``$…$`` (``num``, ``vec``, ``shape``,
+``bmatrix``) or a whole display formula (``mat``), so that a prompt shows params exactly as the
+answer uses them, typeset on paper and readable in the terminal.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ from collections.abc import Sequence
 
 
 def num(x: float, digits: int = 4) -> str:
-    """A number as a student would write it: integers bare, others to ``digits`` significant digits."""
+    """A number as a student would write it: integers bare, others to ``digits`` significant
+    digits; a power of ten as ``1.5 \\cdot 10^{-7}`` (LaTeX, for inside ``$…$``)."""
     x = float(x)
     if x == 0:
         return "0"
@@ -16,37 +22,35 @@ def num(x: float, digits: int = 4) -> str:
     text = f"{x:.{digits}g}"
     if "e" in text:
         mantissa, exp = text.split("e")
-        return f"{mantissa}e{int(exp)}"
+        return f"{mantissa} \\cdot 10^{{{int(exp)}}}"
     return text
 
 
 def vec(values: Sequence[float], digits: int = 4) -> str:
-    """``[1, 0.5, -2]``."""
+    """``[1, 0.5, -2]``, for inside ``$…$``."""
     return "[" + ", ".join(num(v, digits) for v in values) + "]"
-
-
-def mat(rows: Sequence[Sequence[float]], digits: int = 4, indent: str = "  ") -> str:
-    """A matrix on several lines with aligned columns::
-
-        [ 1   0  -2 ]
-        [ 3  0.5  1 ]
-    """
-    cells = [[num(v, digits) for v in row] for row in rows]
-    widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
-    lines = ["[ " + "  ".join(c.rjust(w) for c, w in zip(row, widths)) + " ]" for row in cells]
-    return "\n".join(indent + line for line in lines)
-
-
-def shape(dims: Sequence[int]) -> str:
-    """``32×29×29``."""
-    return "×".join(str(d) for d in dims)
 
 
 def bmatrix(rows: Sequence[Sequence[float]], digits: int = 4) -> str:
     """A matrix in the text markup, to be placed inside ``$…$`` or ``$$…$$``:
-    ``\\begin{bmatrix} 1 & 0 \\\\ 3 & 0.5 \\end{bmatrix}`` (drawn as a box in the terminal)."""
+    ``\\begin{bmatrix} 1 & 0 \\\\ 3 & 0.5 \\end{bmatrix}`` (drawn as aligned rows in the terminal)."""
     body = r" \\ ".join(" & ".join(num(v, digits) for v in row) for row in rows)
     return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
+
+
+def mat(rows: Sequence[Sequence[float]], digits: int = 4, name: str = "") -> str:
+    """A matrix as display math on a line of its own: ``$$X = \\begin{bmatrix}…\\end{bmatrix}$$``
+    (``name`` is LaTeX, e.g. ``"X"`` or ``"\\operatorname{rot180}(K)"``)."""
+    return "$$" + (f"{name} = " if name.strip() else "") + bmatrix(rows, digits) + "$$"
+
+
+def shape(dims: Sequence[int]) -> str:
+    """``32 \\times 29 \\times 29``, for inside ``$…$``."""
+    return r" \times ".join(str(d) for d in dims)
+
+
+#: significant digits that show a param as given: prompts must show what the answer uses
+EXACT_DIGITS = 15
 
 
 def exact_digits(values: float | Sequence) -> int:
@@ -76,5 +80,12 @@ def exact_vec(values: Sequence[float]) -> str:
     return vec(values, exact_digits(values))
 
 
-def exact_mat(rows: Sequence[Sequence[float]], indent: str = "  ") -> str:
-    return mat(rows, exact_digits(rows), indent)
+def exact_mat(rows: Sequence[Sequence[float]], name: str = "") -> str:
+    """``mat`` with every param as given (see ``exact_digits``)."""
+    return mat(rows, exact_digits(rows), name)
+
+
+def paren(x: float, digits: int = EXACT_DIGITS) -> str:
+    """A number written as a factor or a subtrahend: negative ones in parentheses, ``(-0.5)``."""
+    text = num(x, digits)
+    return f"({text})" if text.startswith("-") else text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from typing import Any
@@ -55,3 +56,119 @@ def run_cli_modules(*args: str, env: dict[str, str] | None = None
     line = [x for x in done.stderr.splitlines() if x.startswith("MODULES=")]
     assert line, done.stderr
     return done, set(json.loads(line[-1][len("MODULES="):]))
+
+
+def keyboard_interrupts() -> None:
+    """Let Ctrl-C reach the process: a shell that starts the tests in the background without job
+    control makes them ignore SIGINT, and an ignored signal stays ignored across exec."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\r")
+
+
+class Terminal:
+    """The CLI run on a pseudo-terminal, as a student at a real terminal runs it: stdin, stdout and
+    stderr are a tty of ``rows`` × ``cols`` that is the process's controlling terminal, so that
+    Ctrl-C (``\\x03``) interrupts it as the keyboard would."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None, rows: int = 40, cols: int = 100):
+        import fcntl
+        import os
+        import pty
+        import struct
+        import termios
+
+        environment = {**os.environ, "TERM": "xterm", **(env or {})}
+        environment.pop("COLUMNS", None)
+        environment.pop("LINES", None)
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: size the terminal, then become the CLI
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+            keyboard_interrupts()
+            os.execvpe(sys.executable, [sys.executable, "-m", "mpcheck", *args], environment)
+        self.raw = b""
+        self.code: int | None = None
+
+    @property
+    def screen(self) -> str:
+        """Everything shown so far, without colours and cursor codes."""
+        return ANSI.sub("", self.raw.decode("utf-8", "replace"))
+
+    def _read(self, timeout: float) -> bool:
+        import os
+        import select
+
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return True
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError:  # the child closed the terminal
+            chunk = b""
+        self.raw += chunk
+        return bool(chunk)
+
+    def expect(self, text: str, after: int = 0, timeout: float = 90) -> int:
+        """Wait until ``text`` is on screen (past position ``after``); its position."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while text not in self.screen[after:]:
+            if time.monotonic() > deadline or not self._read(0.2) and self._exited():
+                raise AssertionError(f"{text!r} never came; the screen shows:\n{self.screen[-3000:]}")
+        return self.screen.index(text, after)
+
+    def quiet_for(self, seconds: float) -> str:
+        """What appears within ``seconds`` (the process may be waiting for input)."""
+        import time
+
+        before = len(self.screen)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and self._read(0.1):
+            pass
+        return self.screen[before:]
+
+    def send(self, text: str) -> None:
+        import os
+
+        os.write(self.fd, text.encode())
+
+    def line(self, text: str = "") -> None:
+        self.send(text + "\r")
+
+    def _exited(self) -> bool:
+        import os
+
+        if self.code is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.code = os.waitstatus_to_exitcode(status)
+        return self.code is not None
+
+    def wait(self, timeout: float = 90) -> int:
+        """The exit code, once the process has ended (reading what it still prints)."""
+        import os
+        import signal
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not self._exited():
+            if time.monotonic() > deadline:
+                os.kill(self.pid, signal.SIGKILL)
+                raise AssertionError(f"still running; the screen shows:\n{self.screen[-3000:]}")
+            self._read(0.1)
+        while self._read(0.05):
+            pass
+        os.close(self.fd)
+        return self.code
+
+    def close(self) -> None:
+        import os
+        import signal
+
+        if not self._exited():
+            os.kill(self.pid, signal.SIGKILL)
+            self.wait()

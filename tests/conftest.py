@@ -1,9 +1,15 @@
 """Test-wide setup: progress goes to a temporary folder, never to the user's data dir; ``site``
 for tests that install throwaway plugins."""
 
-import pytest
+import os
 
-from mpcheck import plugins
+# The reference tests run thousands of tiny tensor operations, where PyTorch's thread pool costs
+# far more than it saves (and on a busy machine, orders of magnitude more): one thread each.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
+
+from mpcheck.host import plugins
 from plugin_fixtures import forget_modules
 
 

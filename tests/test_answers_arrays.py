@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from mpcheck.answers.kinds import Matrix, Shape, Vector
 from mpcheck.errors import AnswerError
 from mpcheck.testing import assert_kind_sound
+from mpcheck.markup import render
 from mpcheck.text import mat
 
 entries = st.one_of(
@@ -81,7 +82,8 @@ EXPECTED = [[1.0, -2.0, 0.5], [3.0, 0.0, 4.0]]
 @pytest.mark.parametrize("text", [
     "[[1, -2, 0.5], [3, 0, 4]]", "[[1,-2,0.5],[3,0,4]]", "[1 -2 0.5; 3 0 4]", "1 -2 0.5; 3 0 4",
     "1 -2 0.5\n3 0 4", "1, -2, 0.5\n3, 0, 4", "[1, -2, 0.5;\n 3, 0, 4]", "[1 -2 0.5]\n[3 0 4]",
-    "[[1, -2, 1/2],\n [3, 0, 2^2]]", "\n  1 -2 0.5  \n\n  3 0 4\n", "[1 -2 0.5] [3 0 4]", mat(EXPECTED),
+    "[[1, -2, 1/2],\n [3, 0, 2^2]]", "\n  1 -2 0.5  \n\n  3 0 4\n", "[1 -2 0.5] [3 0 4]",
+    render(mat(EXPECTED)),  # a matrix as the terminal shows it, pasted back
     "[[1, \u22122, 0.5], [3, 0, 4]]",
 ])
 def test_matrix_formats(text):

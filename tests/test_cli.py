@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli_helpers import assert_clean_error, cli_json, run_cli
-from mpcheck import plugins
+from mpcheck.host import plugins
 from mpcheck.problem import Problem
 
 CONV_PARAMS = {"in_channels": 3, "height": 32, "width": 30, "out_channels": 16, "kernel": 5,

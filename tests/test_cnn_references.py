@@ -6,7 +6,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mpcheck.entrypoints import load_object
+from mpcheck.host.entrypoints import load_object
+from mpcheck.reference import check_reference
 from mpcheck_cnn.references import REFERENCES, conv, pooling, transposed
 
 DEVICE = os.environ.get("MPCHECK_DEVICE", "cpu")
@@ -19,15 +20,15 @@ def randn(*shape, seed=0):
 
 @pytest.mark.parametrize("reference", REFERENCES, ids=lambda r: r.name)
 def test_reference_check_passes(reference):
-    result = load_object(reference.run)(DEVICE)
-    assert result.passed, f"{reference.name}: max error {result.max_abs_error} > {result.tolerance}"
+    result = check_reference(reference, DEVICE, seed=0)
+    assert result.passed, f"{reference.name}: {result.report.first_failure}"
     assert result.device == DEVICE
     assert result.ms > 0 and result.builtin_ms > 0
 
 
 def test_references_name_importable_sources():
     for reference in REFERENCES:
-        assert reference.topic == "cnn"
+        assert reference.topic == "cnn" and reference.exercise is not None
         assert load_object(reference.source).__name__ == reference.source
 
 
@@ -77,14 +78,13 @@ def test_max_pool_forward_backward_match_torch(case):
     assert torch.equal(pooled, ref.detach()) and torch.equal(indices, ref_indices)
     grad_out = randn(*ref.shape, seed=12)
     ref.backward(grad_out)
-    assert torch.allclose(pooling.max_pool2d_backward(grad_out, indices, x.shape), x.grad)
+    assert torch.allclose(pooling.route_to_argmax(grad_out, indices, x.shape), x.grad)
 
 
 def test_max_pool_backward_adds_at_a_shared_argmax():
     # the centre 9 is the max of all four overlapping 2×2 windows: it collects all four gradients
     x = torch.tensor([[[[1.0, 2, 3], [4, 9, 5], [6, 7, 8]]]], dtype=torch.float64, device=DEVICE)
-    _, indices = pooling.max_pool2d(x, 2, 1)
-    grad = pooling.max_pool2d_backward(torch.ones(1, 1, 2, 2, dtype=x.dtype, device=DEVICE), indices, x.shape)
+    grad = pooling.max_pool2d_backward(x, torch.ones(1, 1, 2, 2, dtype=x.dtype, device=DEVICE), 2, 1)
     assert grad[0, 0, 1, 1].item() == 4 and grad.sum().item() == 4
 
 

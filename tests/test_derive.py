@@ -7,7 +7,7 @@ import types
 import pytest
 import sympy as sp
 
-from mpcheck import plugins
+from mpcheck.host import plugins
 from mpcheck.api import Derivation
 from mpcheck.derive import Given, Step, Walkthrough, numeric, predicate, run, unchecked
 from tests.cli_helpers import assert_clean_error, run_cli
@@ -99,8 +99,9 @@ def test_derive_json_and_latex():
     assert {"text", "latex", "reason", "verified", "method"} <= set(data["steps"][0])
     latex = run_cli("derive", "optimal-discriminator", "--latex")
     assert latex.returncode == 0
-    assert latex.stdout.count(r"\begin{align}") == 1 and r"\end{align}" in latex.stdout
-    assert "&=" in latex.stdout and r"\text{" in latex.stdout
+    assert latex.stdout.count(r"\begin{align*}") == 1 and r"\end{align*}" in latex.stdout
+    assert "&=" in latex.stdout and r"\intertext{" in latex.stdout
+    assert r"\documentclass" not in latex.stdout  # a body fragment: --standalone wraps a document
 
 
 def test_derive_unknown_name_suggests_and_exits_2():

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from mpcheck import plugins
+from mpcheck.host import plugins
 from mpcheck.errors import ParamsError
 from mpcheck.problem import SAME_VALUE, Problem, is_finite_json
 
@@ -78,11 +78,32 @@ def numbers_in(params) -> list[float]:
     return [v for item in values for v in numbers_in(item)]
 
 
+def drawn_from_a_grid(params):
+    """A gridworld problem's P and R are built from the grid the prompt draws, and its slip is
+    stated as the probabilities it gives (1 − slip ahead, slip/2 to each side): the numbers to
+    find in the prompt are the grid's rewards and the other params."""
+    if not isinstance(params, dict) or not isinstance(params.get("grid"), dict):
+        return params
+    grid = params["grid"]
+    rest = {k: v for k, v in params.items() if k not in ("P", "R", "grid")}
+    if "policy" in rest:  # arrows on the grid; a terminal cell's row (uniform, irrelevant) is not drawn
+        rest["policy"] = [row for row in rest["policy"] if len(set(row)) > 1]
+    slip = grid.get("slip", 0)
+    return {**rest, "rewards": [grid.get("terminal_rewards"), grid.get("step_reward")],
+            "moves": [1 - slip, slip / 2] if slip else []}
+
+
 def assert_params_shown(problem: Problem) -> None:
     prompt = problem.prompt()
-    shown = numbers_shown(prompt)
-    # (a zero may be said in words: "no output layer", "without padding")
-    hidden = [v for v in numbers_in(problem.params) if v not in shown and v != 0]
+    shown = numbers_shown(prompt) | {round(v, 12) for v in numbers_shown(prompt)}
+    # (a zero may be said in words: "no output layer", "without padding"; a one may be implicit,
+    # as in a coefficient: "G(x) = x + 0.3")
+    params = drawn_from_a_grid(problem.params)
+    policy = params.get("policy") if isinstance(params, dict) else None
+    if policy and all(len(set(row)) == 1 for row in policy) and "uniform" in prompt.lower():
+        params = {k: v for k, v in params.items() if k != "policy"}  # "the uniform random policy"
+    hidden = [v for v in numbers_in(params)
+              if v not in shown and round(v, 12) not in shown and v not in (0, 1)]
     assert not hidden, (f"{problem.id} {json.dumps(problem.params)}: the prompt does not show "
                         f"{hidden[:5]} exactly:\n{prompt}")
 

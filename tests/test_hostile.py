@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from cli_helpers import run_cli
 from mpcheck.answers.kinds import Boolean, Choice, Fraction, Integer, Matrix, Parts, Real, Shape, Vector
 from mpcheck.errors import AnswerError
-from mpcheck.plugins import registry
+from mpcheck.host.plugins import registry
 from mpcheck.problem import Problem
 
 CANARY = Path("/tmp") / "mpcheck-hostile-canary"

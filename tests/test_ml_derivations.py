@@ -2,7 +2,7 @@
 
 import pytest
 
-from mpcheck import plugins
+from mpcheck.host import plugins
 from mpcheck.derive import run
 from mpcheck_ml import derive_adam, derive_cross_entropy
 

@@ -38,7 +38,7 @@ def test_every_syllabus_generator_exists():
 
 
 def test_registered_through_the_plugin():
-    from mpcheck import plugins
+    from mpcheck.host import plugins
 
     registered = plugins.registry().generators
     assert all(gid in registered for gid in BY_ID)

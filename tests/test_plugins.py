@@ -7,12 +7,12 @@ import io
 
 import pytest
 
-from mpcheck import plugins
+from mpcheck.host import plugins
 from mpcheck.errors import PluginError
 from mpcheck.problem import Problem
 from plugin_fixtures import install_example, plugin_module
 
-BUILTIN_TOPICS = {"cnn", "rnn", "ml", "math", "vae", "gan", "implicit"}
+BUILTIN_TOPICS = {"cnn", "rnn", "ml", "math", "vae", "gan", "implicit", "diffusion"}
 
 GOOD_TOPIC = """
 from mpcheck.api import Topic, hookimpl
@@ -167,7 +167,7 @@ def test_disable_plugins_variable_skips_by_name(site, monkeypatch):
 
 
 def test_entry_point_cache_sees_a_newly_installed_plugin(site):
-    from mpcheck import entrypoints
+    from mpcheck.host import entrypoints
 
     before = {e.name for e in entrypoints.plugin_entries()}  # writes the cache
     assert entrypoints._cache_file().is_file() and "extra_plugin" not in before
@@ -177,7 +177,7 @@ def test_entry_point_cache_sees_a_newly_installed_plugin(site):
 
 
 def test_entry_point_cache_survives_a_corrupt_file(site):
-    from mpcheck import entrypoints
+    from mpcheck.host import entrypoints
 
     path = entrypoints._cache_file()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,7 +189,7 @@ def test_entry_point_cache_survives_a_corrupt_file(site):
 def test_help_imports_no_plugin_once_their_hooks_are_known(site):
     import os
 
-    from mpcheck import entrypoints
+    from mpcheck.host import entrypoints
 
     assert entrypoints.may_add_commands()  # nothing known yet: plugins must be asked
     plugins.manager()
@@ -211,7 +211,7 @@ def test_editing_a_plugin_module_invalidates_its_remembered_hooks(site):
     import os
     import time
 
-    from mpcheck import entrypoints
+    from mpcheck.host import entrypoints
 
     plugin_module(site, "quiet_plugin", GOOD_TOPIC)
     plugins.manager()

@@ -10,8 +10,8 @@ import sys
 from typer.testing import CliRunner
 
 from mpcheck.cli import app
-from mpcheck.schedule import review
-from mpcheck.store import Attempt, Store, now_iso
+from mpcheck.study.schedule import review
+from mpcheck.study.store import Attempt, Store, now_iso
 
 
 def fill(store: Store) -> None:

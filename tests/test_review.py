@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from mpcheck.cli import app
 from mpcheck.cli.lookup import registry
-from mpcheck.deck import derive_seed
+from mpcheck.study.deck import derive_seed
 from mpcheck.problem import Problem
-from mpcheck.schedule import is_due, rating_for, retrievability, review, review_queue, until
-from mpcheck.store import CardRow, Store
+from mpcheck.study.schedule import is_due, rating_for, retrievability, review, review_queue, until
+from mpcheck.study.store import CardRow, Store
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 ITEM = "cnn.conv-output-size"

@@ -5,17 +5,17 @@ import os
 import pytest
 import torch
 
-from mpcheck.entrypoints import load_object
-from mpcheck_rnn import REFERENCES
-from mpcheck_rnn.references import clipping, lstm, rnn
+from mpcheck.host.entrypoints import load_object
+from mpcheck.reference import check_reference
+from mpcheck_rnn.references import REFERENCES, clipping, lstm, rnn
 
 DEVICE = os.environ.get("MPCHECK_DEVICE", "cpu")
 
 
 @pytest.mark.parametrize("reference", REFERENCES, ids=lambda r: r.name)
 def test_reference_check_passes(reference):
-    result = load_object(reference.run)(DEVICE)
-    assert result.passed, (reference.name, result.max_abs_error, result.tolerance)
+    result = check_reference(reference, DEVICE, seed=0)
+    assert result.passed, (reference.name, result.report.first_failure)
     assert result.device == DEVICE and result.ms > 0 and result.builtin_ms > 0
     assert load_object(reference.source).__doc__
 

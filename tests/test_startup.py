@@ -30,3 +30,16 @@ def test_numeric_check_imports_numpy_only():
     args = ("check", "cnn.conv-output-size", "--seed", "3", "--answer", "1x2x3")
     assert heavy_imports(*args) == ["numpy"]
     assert heavy_imports(*args) == ["numpy"]  # from the generator's module, found in the catalogue
+
+
+@pytest.mark.parametrize("args", [["--help"], ["topics"], ["problems", "cnn"], ["derive", "--list"],
+                                  ["plugins"], ["export", "--help"]])
+def test_help_and_listings_do_not_load_the_markup_renderer(args):
+    _, modules = run_cli_modules(*args)
+    loaded = sorted(m for m in modules if m.startswith(("mpcheck.markup", "unicodeit", "pylatexenc")))
+    assert loaded == []
+
+
+def test_a_shown_problem_loads_the_renderer_but_not_sympy():
+    _, modules = run_cli_modules("show", "cnn.conv-output-size", "--seed", "3")
+    assert "mpcheck.markup.terminal" in modules and "sympy" not in modules and "torch" not in modules

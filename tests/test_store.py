@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mpcheck.errors import UserError
-from mpcheck.store import SCHEMA_VERSION, Attempt, CardRow, Store, default_path, now_iso
+from mpcheck.study.store import SCHEMA_VERSION, Attempt, CardRow, Store, default_path, now_iso
 
 
 def attempt(problem_id: str = "cnn.conv-output-size", correct: bool = True, **extra) -> Attempt:
@@ -99,8 +99,8 @@ def test_a_folder_in_place_of_the_store_is_a_clear_error(tmp_path):
 
 WRITER = textwrap.dedent("""
     import sys
-    from mpcheck.store import Attempt, Store, now_iso
-    from mpcheck.schedule import review
+    from mpcheck.study.store import Attempt, Store, now_iso
+    from mpcheck.study.schedule import review
     path, tag, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     with Store.open(path) as store:
         for i in range(count):

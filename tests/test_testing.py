@@ -11,7 +11,7 @@ from mpcheck import params as P
 from mpcheck.answers.kinds import Integer, Parts, Real, Vector
 from mpcheck.api import Generator, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.plugins import registry
+from mpcheck.host.plugins import registry
 from mpcheck.problem import Problem
 from mpcheck.testing import assert_generator_sound, assert_kind_sound, assert_params_rejected, is_json_native
 
@@ -128,7 +128,7 @@ def test_an_equivalent_form_that_is_rejected_is_caught():
 
 def test_empty_texts_are_caught():
     assert "empty solution" in _failure(dataclasses.replace(SUM, solution=lambda p: " "))
-    assert "hint is empty" in _failure(dataclasses.replace(SUM, hints=lambda p: [""]))
+    assert "empty hint" in _failure(dataclasses.replace(SUM, hints=lambda p: [""]))
 
 
 def test_a_multi_part_mistake_may_name_one_part():

@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 
 from cli_helpers import run_cli
-from mpcheck import plugins
+from mpcheck.host import plugins
 from mpcheck.api import Generator, Mistake, Real
 from mpcheck.derive import Step, Walkthrough, predicate, run, symbolic
 from mpcheck.derive.verify import lines_of
@@ -284,7 +284,7 @@ def test_checks_on_instances_say_so_and_how_many():
 def test_an_inequality_step_checks_the_inequality():
     # the induction step claims η·P_n ≤ η^(n+1); it used to check only η·η^n = η^(n+1)
     induction = next(s for s in _steps("gradient-bound") if "induction step" in s["reason"])
-    assert induction["text"] == "P_n*eta <= eta**(n + 1)"
+    assert induction["text"] == "Pₙη ≤ ηⁿ⁺¹"
     assert induction["verified"] and induction["method"] == "symbolic"
     x = sp.Symbol("x", real=True)
     wrong = Walkthrough("t", [Step(sp.Le(x**2 + 1, 0), "false everywhere", check=symbolic())])

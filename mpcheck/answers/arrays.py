@@ -38,6 +38,19 @@ SHOWN_POSITIONS = 6
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
+def digits_clause(kind: Any, expected: Any) -> str:
+    """"; each entry graded to … (give at least N significant digits)." (``kind.policy_words()``)
+    — or just "." when every expected entry is a whole number (no rounding to speak of)."""
+    if expected is not None and all_whole(expected):
+        return "."
+    return f"; each entry {kind.policy_words()}."
+
+
+def all_whole(value: Any) -> bool:
+    if isinstance(value, list):
+        return bool(value) and all(all_whole(v) for v in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+
 
 def read_entries(pieces: Sequence[str], where: str = "entry") -> list[float]:
     values = []
@@ -104,8 +117,11 @@ class Vector(Tolerant, AnswerKind):
 
     @property
     def instructions(self) -> str:  # type: ignore[override]
+        return self.instructions_for(None)
+
+    def instructions_for(self, expected: Any, interactive: bool = False) -> str:
         count = f"{self.length} numbers" if self.length else "numbers"
-        return f"Answer with a list of {count}, e.g. [0.5, -1, 2]; each entry {self.policy_words()}."
+        return f"Answer with a list of {count}, e.g. [0.5, -1, 2]" + digits_clause(self, expected)
 
     def parse(self, text: str) -> list[float]:
         body = strip_outer(screen(text))
@@ -220,8 +236,13 @@ class Matrix(Tolerant, AnswerKind):
 
     @property
     def instructions(self) -> str:  # type: ignore[override]
-        return ("Answer with a matrix, e.g. [[1, 2], [3, 4]] or 1 2; 3 4 (rows separated by ; or new "
-                f"lines); each entry {self.policy_words()}.")
+        return self.instructions_for(None)
+
+    def instructions_for(self, expected: Any, interactive: bool = False) -> str:
+        rows = ("on one line (1 2; 3 4 or [[1, 2], [3, 4]]) or one row per line, then an empty line"
+                if interactive else "e.g. [[1, 2], [3, 4]] or 1 2; 3 4 (rows separated by ; or new lines)")
+        return (f"Answer with a matrix, {rows}" + digits_clause(self, expected)[:-1]
+                + ". Positions (row, column) count from 1.")
 
     def parse(self, text: str) -> list[list[float]]:
         rows = split_rows(screen(text))

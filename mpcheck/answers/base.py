@@ -45,6 +45,11 @@ class AnswerKind:
     #: reach of one answer); False when graded exactly.
     tolerant: bool = False
 
+    def instructions_for(self, expected: Any, interactive: bool = False) -> str:
+        """What to type for this expected answer (JSON-native). ``interactive``: as a quiz asks
+        for it, line by line, rather than as one ``--answer`` text."""
+        return self.instructions
+
     def parse(self, text: str) -> Any:
         """User text -> internal value. Raises ``AnswerError`` with a message for the student."""
         raise NotImplementedError

@@ -324,7 +324,7 @@ class Expression(AnswerKind):
         names = ", ".join(self.variables) or "no variables"
         where = " Any form equal to it on the curve is right." if self.curve else ""
         return (f"Type a formula in {names}, e.g. -x/y or exp(-x)*sin(y). Use * (or a space) "
-                "for products and ^ or ** for powers; functions: exp, log, sqrt, sin, cos, tanh, …." + where)
+                "for products and ^ for powers; functions: exp, log, sqrt, sin, cos, tanh, …." + where)
 
     def bind(self, params: dict[str, Any]) -> "Expression":
         if self.curve is None:
@@ -343,9 +343,10 @@ class Expression(AnswerKind):
         return self.format(value)
 
     def format(self, value: Any) -> str:
+        """What a student would type: ``(8*x + 3)*exp(x^2)`` (``^`` for powers, as on screen)."""
         import sympy as sp
 
-        return sp.sstr(value)
+        return sp.sstr(value).replace("**", "^")
 
     def compare(self, given: Any, expected: Any) -> Match:
         if self.on is not None:
@@ -360,7 +361,7 @@ class Expression(AnswerKind):
         import sympy as sp
 
         text = self.format(expected)
-        forms = [text, f"-({sp.sstr(-expected)})", text.replace("**", "^"),
+        forms = [text, f"-({sp.sstr(-expected)})", sp.sstr(expected),
                  text.replace("-", "−").replace("*", "·")]
         for rewrite in (sp.expand, sp.factor, sp.together):
             try:

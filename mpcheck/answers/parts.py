@@ -10,7 +10,6 @@ from typing import Any
 
 from mpcheck.answers.base import AnswerKind, Match
 from mpcheck.answers.numeric import check_brackets, check_length, clip
-from mpcheck.answers.reals import Tolerant
 from mpcheck.answers.split import MAX_ANSWER_CHARS
 from mpcheck.errors import AnswerError
 
@@ -37,12 +36,24 @@ class Parts(AnswerKind):
 
     @property
     def instructions(self) -> str:  # type: ignore[override]
-        names = ", ".join(self.parts)
-        words = {n: kind.policy_words() for n, kind in self.parts.items() if isinstance(kind, Tolerant)}
-        text = f"Answer each part on its own line as name: value (parts {names})"
-        if len(set(words.values())) == 1:
-            return f"{text}; each number {next(iter(words.values()))}."
-        return text + "".join(f"; {n}: each number {w}" for n, w in words.items()) + "."
+        return self.instructions_for(None)
+
+    def instructions_for(self, expected: Any, interactive: bool = False) -> str:
+        names = list(self.parts)
+        if interactive:
+            example = "; ".join(f"{n}: …" for n in names)
+            head = (f"You are asked for each part in turn ({', '.join(names)}); or give them all on "
+                    f"the first line as {example}.")
+        else:
+            head = f"Answer each part on its own line as name: value (parts {', '.join(names)})."
+        # one line per distinct instruction: "h, c: answer with a list of numbers …"
+        texts: dict[str, list[str]] = {}
+        for name, kind in self.parts.items():
+            part_expected = expected.get(name) if isinstance(expected, dict) else None
+            text = kind.instructions_for(part_expected, interactive)
+            if text:
+                texts.setdefault(text[:1].lower() + text[1:], []).append(name)
+        return "\n".join([head, *(f"  {', '.join(group)}: {text}" for text, group in texts.items())])
 
     @property
     def tolerant(self) -> bool:  # type: ignore[override]
@@ -51,7 +62,25 @@ class Parts(AnswerKind):
     @property
     def _header(self) -> re.Pattern:
         names = "|".join(re.escape(n) for n in sorted(self.parts, key=len, reverse=True))
-        return re.compile(r"(?:^|[\n;,])\s*(" + names + r")\s*(?::|=(?!=))")
+        flags = re.IGNORECASE if self._case_free else 0
+        return re.compile(r"(?:^|[\n;,])\s*(" + names + r")\s*(?::|=(?!=))", flags)
+
+    @property
+    def _case_free(self) -> bool:
+        # names are read in any case (H: for h) unless two of them differ only in case
+        return len({n.casefold() for n in self.parts}) == len(self.parts)
+
+    def part_name(self, typed: str) -> str | None:
+        """The part ``typed`` names (``H`` is ``h``), or None."""
+        if typed in self.parts:
+            return typed
+        if self._case_free:
+            return next((n for n in self.parts if n.casefold() == typed.casefold()), None)
+        return None
+
+    def names_in(self, text: str) -> list[str]:
+        """The parts labelled in ``text`` (``h: … ; c: …``), in order."""
+        return [self.part_name(m[1]) for m in self._header.finditer(text)]
 
     def parse(self, text: str) -> dict[str, Any]:
         check_length(text, MAX_ANSWER_CHARS)
@@ -76,7 +105,10 @@ class Parts(AnswerKind):
             raise AnswerError("expected a JSON object with one entry per part")
         self._check_names(data)
         values = {}
-        for name, raw in data.items():
+        for typed, raw in data.items():
+            name = self.part_name(typed)
+            if name in values:
+                raise AnswerError(f"part {name} is given twice")
             kind = self.parts[name]
             try:
                 values[name] = kind.parse(raw) if isinstance(raw, str) else kind.from_json(raw)
@@ -85,7 +117,7 @@ class Parts(AnswerKind):
         return values
 
     def _check_names(self, names: Any) -> None:
-        unknown = [str(n) for n in names if n not in self.parts]
+        unknown = [str(n) for n in names if self.part_name(str(n)) is None]
         if unknown:
             raise AnswerError(f"unknown part {clip(', '.join(unknown), 40)!r}; "
                               f"the parts are {', '.join(self.parts)}")
@@ -93,7 +125,7 @@ class Parts(AnswerKind):
     def _parse_lines(self, text: str) -> dict[str, Any]:
         for line in text.splitlines():
             header = ANY_HEADER.match(line)
-            if header and header[1] not in self.parts and not self._header.match(line):
+            if header and self.part_name(header[1]) is None and not self._header.match(line):
                 self._check_names([header[1]])
         headers = list(self._header.finditer(text))
         if not headers:
@@ -107,7 +139,7 @@ class Parts(AnswerKind):
                               "write name: value")
         values: dict[str, Any] = {}
         for header, following in zip(headers, headers[1:] + [None]):
-            name = header[1]
+            name = self.part_name(header[1])
             if name in values:
                 raise AnswerError(f"part {name} is given twice")
             end = following.start() if following else len(text)

@@ -98,6 +98,11 @@ class Real(Tolerant, AnswerKind):
 
     @property
     def instructions(self) -> str:  # type: ignore[override]
+        return self.instructions_for(None)
+
+    def instructions_for(self, expected: Any, interactive: bool = False) -> str:
+        if isinstance(expected, (int, float)) and not isinstance(expected, bool) and float(expected).is_integer():
+            return "Answer with a number, e.g. 42, 0.25 or 1/3."  # a whole number: no digits to ask for
         return f"Answer with a number, e.g. 0.25, 1/3 or exp(-2); {self.policy_words()}."
 
     def _tol(self, expected: float) -> float:

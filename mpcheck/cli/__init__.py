@@ -8,17 +8,17 @@ from mpcheck.cli.app import app
 
 # Each module adds its commands to ``app``.
 from mpcheck.cli import browse, grading  # noqa: E402,F401
-from mpcheck.cli import quiz, ref, derive, study  # noqa: E402,F401
+from mpcheck.cli import quiz, ref, derive, study, exercise_cmd  # noqa: E402,F401
 
 
 def main() -> None:
     """Run the CLI: plugins add their commands first; user errors become one line and exit 2."""
-    from mpcheck import entrypoints
+    from mpcheck.host import entrypoints
     from mpcheck.errors import PluginError, UserError
 
     try:
         if entrypoints.may_add_commands():  # known from the cache: usually no plugin is imported
-            from mpcheck import plugins
+            from mpcheck.host import plugins
 
             plugins.add_commands(app)
         app(prog_name="mpcheck")

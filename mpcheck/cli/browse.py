@@ -1,5 +1,5 @@
 """Listings: topics, plugins, problems. None of them imports numpy, sympy, torch or Rich, and
-while the catalogue is valid (`mpcheck.catalog`) none imports a plugin either."""
+while the catalogue is valid (`mpcheck.host.catalog`) none imports a plugin either."""
 
 from typing import Annotated, Optional
 
@@ -14,9 +14,14 @@ COUNTS = ("generators", "questions", "derivations", "references")
 
 
 def _catalog() -> dict:
-    from mpcheck import catalog
+    from mpcheck.host import catalog
 
-    return catalog.current()
+    document = catalog.known()
+    if document is None:  # no valid catalogue on disk: load every plugin (which writes one)
+        from mpcheck.host import plugins
+
+        document = plugins.catalogue()
+    return document
 
 
 @app.command()
@@ -68,7 +73,7 @@ def problems(
 
     document = _catalog()
     if topic is not None:
-        lookup.topic(topic, [row["topic"] for row in document["topics"]])
+        topic = lookup.topic(topic, [row["topic"] for row in document["topics"]])
     rows = [row for row in document["problems"] if topic is None or row["topic"] == topic]
     if json:
         print_json(rows)

@@ -15,7 +15,7 @@ DERIVE_HELP = """Machine-checked derivations: every step is verified by SymPy or
 
 [bold]mpcheck derive elbo[/bold]: the walkthrough; each step shows ✓ (verified), ✗ (failed) or ? (unchecked) and the method that checked it: symbolic (proved in general), instances or numeric (with how many cases or draws).
 
-[bold]mpcheck derive elbo --latex[/bold]: an align environment to paste into your notes.
+[bold]mpcheck derive elbo --latex[/bold]: the title and an align* environment to paste into a document; add --standalone for a whole document that pdflatex compiles.
 
 [bold]mpcheck derive elbo --json[/bold]: for tools (name, title, verified, steps).
 
@@ -76,17 +76,18 @@ def _show(report) -> None:
     from mpcheck.derive import render
 
     out = console()
-    out.print(f"[bold]{_escape(report.title)}[/bold]", highlight=False)
+    out.print(f"[bold]{_escape(render.render(report.title))}[/bold]", highlight=False)
     for assumption in report.walkthrough.assumptions:
-        out.print(f"  assume: {assumption}", markup=False)
+        out.print(f"  assume: {render.render(assumption)}", markup=False)
     out.print()
     for line in report.lines:
-        out.print(render.line_pretty(line), markup=False, highlight=False)
+        out.print(render.line_text(line), markup=False, highlight=False)
+        reason = _escape(render.reason_text(line))
         if line.outcome is None:
-            out.print(f"    [dim]given:[/dim] {_escape(line.item.reason)}")
+            out.print(f"    [dim]given:[/dim] {reason}")
         else:
             detail = f" [dim]({_escape(line.outcome.detail)})[/dim]" if not line.outcome.verified else ""
-            out.print(f"    {_mark(line)}  {_escape(line.item.reason)}{detail}")
+            out.print(f"    {_mark(line)}  {reason}{detail}")
         out.print()
     steps = report.steps
     good = sum(line.outcome.verified for line in steps)
@@ -123,29 +124,29 @@ def _practice(report) -> None:
     from mpcheck.errors import AnswerError
 
     out = console()
-    out.print(f"[bold]{_escape(report.title)}[/bold] — type each hidden step; "
-                  "'hint', 'skip' or 'quit' work too.")
+    out.print(f"[bold]{_escape(render.render(report.title))}[/bold] — type each hidden step; "
+              "'hint', 'skip' or 'quit' work too.")
     for assumption in report.walkthrough.assumptions:
-        out.print(f"  assume: {assumption}", markup=False)
+        out.print(f"  assume: {render.render(assumption)}", markup=False)
     where = dict(report.walkthrough.where)
     asked = right = 0
     for line in report.lines:
         question = question_for(line, where)
         if question is None:
-            out.print(render.line_pretty(line), markup=False)
-            out.print(f"    [dim]{_escape(line.item.reason)}[/dim]")
+            out.print(render.line_text(line), markup=False)
+            out.print(f"    [dim]{_escape(render.reason_text(line))}[/dim]")
             continue
         asked += 1
-        out.print(f"\nNext step: {_escape(line.item.reason)}")
+        out.print(f"\nNext step: {_escape(render.render(question.cue))}")
         if question.variables:
-            out.print(f"  (you may use {', '.join(question.variables)})", markup=False)
+            out.print(f"  (type {question.typing_guide})", markup=False)
         while True:
             text = _read_line(f"  {question.prompt} ")
             if text is None or text.lower() in ("quit", "q", "exit"):
                 out.print(f"Stopped. {right} of {asked} steps typed right.")
                 return
             if text.lower() in ("hint", "h", "?"):
-                out.print(f"  hint: {_escape(hint_for(line.item, question))}")
+                out.print(f"  hint: {_escape(render.render(hint_for(line.item, question)))}")
                 continue
             if text.lower() in ("skip", "s", ""):
                 out.print("  The step is:")
@@ -161,7 +162,8 @@ def _practice(report) -> None:
             else:
                 out.print("  [red]✗ not quite.[/red] The step is:")
             break
-        out.print(render.line_pretty(line), markup=False)
+        out.print(render.line_text(line), markup=False)
+        out.print(f"    [dim]{_escape(render.reason_text(line))}[/dim]")
     out.print(f"\nDone: {right} of {asked} steps typed right.")
 
 
@@ -169,13 +171,15 @@ def _practice(report) -> None:
 def derive(
     name: Annotated[Optional[str], typer.Argument(help="Derivation name, e.g. elbo (see --list).")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the derivations.")] = False,
-    latex: Annotated[bool, typer.Option("--latex", help="Print a LaTeX align environment.")] = False,
+    latex: Annotated[bool, typer.Option("--latex", help="Print LaTeX: the title and an align* environment.")] = False,
+    standalone: Annotated[bool, typer.Option("--standalone", help="With --latex: a whole document for pdflatex.")] = False,
     practice: Annotated[bool, typer.Option("--practice", help="Hide each step and type it yourself.")] = False,
     json: Annotated[bool, typer.Option("--json", help="Print JSON for tools.")] = False,
 ) -> None:
     if list_ or name is None:
         _list(json)
         return
+    latex = latex or standalone
     if sum((latex, practice, json)) > 1:
         fail("choose one of --latex, --practice and --json")
     report = _run(_find(name), verify=not practice)
@@ -185,7 +189,7 @@ def derive(
     if json:
         print_json(report.to_json())
     elif latex:
-        sys.stdout.write(report.latex())
+        sys.stdout.write(report.latex(standalone=standalone))
     else:
         _show(report)
     if not report.verified:

@@ -34,17 +34,19 @@ def render_problem(problem: "Problem", solution: bool = False) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
+    from mpcheck.markup import render
+
     gen = problem.generator
     origin = f"seed {problem.seed}" if problem.seed is not None else "given params"
-    body = Text(problem.prompt())
+    body = Text(render(problem.prompt()))
     if problem.instructions:
-        body.append("\n\n" + problem.instructions, style="dim")
+        body.append("\n\n" + render(problem.instructions), style="dim")
     out = console()
     out.print(Panel(body, title=f"[bold]{gen.title}[/bold]", subtitle=f"{gen.id} · {origin}",
                     title_align="left", subtitle_align="right"))
     if solution:
         out.print(Text.assemble(("Answer: ", "bold green"), problem.answer_text))
-        out.print(Panel(Text(problem.solution()), title="Worked solution", title_align="left",
+        out.print(Panel(Text(render(problem.solution())), title="Worked solution", title_align="left",
                         border_style="green"))
 
 

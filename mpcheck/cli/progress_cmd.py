@@ -10,7 +10,7 @@ import typer
 from mpcheck.cli import lookup
 from mpcheck.cli.app import app
 from mpcheck.cli.output import write_text, console, err_console, fail
-from mpcheck.cli.quiz import open_store
+from mpcheck.cli.quiz import open_store, plural
 from mpcheck.errors import UserError
 
 MAX_IMPORT_BYTES = 200_000_000
@@ -49,7 +49,7 @@ def export_progress(
       mpcheck progress export -o progress.json
       mpcheck progress export --topic cnn > cnn.json
     """
-    from mpcheck.progress_file import dump
+    from mpcheck.study.progress_file import dump
 
     topic = _known_topic(topic)
     with open_store() as store:
@@ -57,8 +57,8 @@ def export_progress(
     text = jsonlib.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if not write_text(text, output):
         return
-    err_console().print(f"Exported {len(document['attempts'])} attempts and {len(document['cards'])} "
-                      f"schedules to {output}.", markup=False, highlight=False)
+    err_console().print(f"Exported {plural(len(document['attempts']), 'attempt')} and "
+                        f"{plural(len(document['cards']), 'schedule')} to {output}.", markup=False, highlight=False)
 
 
 @progress_app.command("import")
@@ -73,7 +73,7 @@ def import_progress(
     Example:
       mpcheck progress import progress.json
     """
-    from mpcheck.progress_file import load
+    from mpcheck.study.progress_file import load
 
     try:
         raw = sys.stdin.read(MAX_IMPORT_BYTES + 1) if source == "-" else Path(source).read_text(encoding="utf-8")
@@ -88,8 +88,8 @@ def import_progress(
     attempts, cards = load(document)
     with open_store() as store:
         added = store.import_attempts(attempts, cards)
-    console().print(f"Imported {added} new attempts ({len(attempts) - added} already present) "
-                  f"and merged {len(cards)} schedules.")
+    console().print(f"Imported {plural(added, 'new attempt')} ({len(attempts) - added} already present) "
+                    f"and merged {plural(len(cards), 'schedule')}.")
 
 
 @progress_app.command("reset")
@@ -116,5 +116,5 @@ def reset_progress(
             raise typer.Exit(1)
     with open_store() as store:
         removed = store.reset(topic)
-    console().print(f"Deleted {removed} attempts and the review schedules of "
+    console().print(f"Deleted {plural(removed, 'attempt')} and the review schedules of "
                   f"{'topic ' + topic if topic else 'every topic'}.")

@@ -7,7 +7,17 @@ import typer
 from mpcheck.cli import lookup
 from mpcheck.cli.app import app
 from mpcheck.cli.output import console, err_console, print_json
-from mpcheck.cli.quiz import new_session_seed, open_store, recorder, session_id
+from mpcheck.cli.quiz import (
+    KindOption,
+    TopicsArgument,
+    TopicsOption,
+    chosen_topics,
+    exit_if_interrupted,
+    open_store,
+    plural,
+    recorder,
+    session_id,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,21 +28,15 @@ from mpcheck.cli import exam_cmd, export_cmd, progress_cmd  # noqa: E402,F401
 DEFAULT_REVIEW = 10
 
 
-def _generators(topic: str | None) -> list:
-    if topic is not None:
-        lookup.topic(topic)
-    return [g for g in lookup.registry().generators.values() if topic is None or g.topic == topic]
-
-
-def next_due_line(store, topic: str | None) -> str:
-    from mpcheck.schedule import is_due, until, utcnow
+def next_due_line(store, pool: list) -> str:
+    from mpcheck.study.schedule import is_due, until, utcnow
 
     now = utcnow()
-    known = {g.id for g in _generators(topic)}
-    cards = [c for c in store.cards(topic) if c.item_id in known]
+    known = {g.id for g in pool}
+    cards = [c for c in store.cards() if c.item_id in known]
     due_now = sum(is_due(c, now) for c in cards)
     later = sorted(c.due for c in cards if not is_due(c, now))
-    parts = [f"{due_now} item{'s' if due_now != 1 else ''} due now"] if due_now else ["Nothing else is due now"]
+    parts = [f"{plural(due_now, 'item')} due now"] if due_now else ["Nothing else is due now"]
     if later:
         parts.append(f"next due {until(later[0], now)}")
         within_day = sum(d - now.timestamp() < 86400 for d in later)
@@ -42,9 +46,11 @@ def next_due_line(store, topic: str | None) -> str:
 
 @app.command()
 def review(
+    topics: TopicsArgument = None,
     n: Annotated[int, typer.Option("-n", "--questions", min=1, max=200, help="At most this many items.")] = DEFAULT_REVIEW,
-    topic: Annotated[Optional[str], typer.Option("--topic", "-t", help="Only this topic.")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", "-s", min=0, help="Seed for the numbers of the problems.")] = None,
+    kind: KindOption = "all",
+    topic_option: TopicsOption = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", "-s", help="Seed for the numbers of the problems.", show_default=False)] = None,
     json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout (the session goes to stderr).")] = False,
 ) -> None:
     """Spaced review: what is due now, across topics, then new items.
@@ -52,122 +58,175 @@ def review(
     Each item is a problem family or a concept question, asked with fresh
     numbers. FSRS (as in Anki) schedules it from your answer: wrong → again
     soon, right after a hint → hard, right → good (later). At the end you
-    are told when the next items are due. Same commands as quiz (hint,
-    skip, solution, quit); piped stdin works too.
+    are told when the next items are due. Same commands and input as quiz
+    (hint, skip, solution, quit at every prompt); piped stdin works too.
 
     Examples:
       mpcheck review
-      mpcheck review -n 5 --topic cnn
+      mpcheck review cnn rnn -n 5
+      mpcheck review cnn --kind questions
     """
-    from mpcheck.deck import derive_seed
+    from mpcheck.study.deck import derive_seed
     from mpcheck.problem import Problem
-    from mpcheck.schedule import review_queue
-    from mpcheck.session import LineReader, render_summary, run_practice
+    from mpcheck.study.schedule import review_queue
+    from mpcheck.study.session import LineReader, render_summary, run_practice
 
     out = err_console() if json else console()
-    generators = _generators(topic)
-    seed = new_session_seed() if seed is None else seed
+    pool = lookup.selection(chosen_topics(topics, topic_option), kind.lower())
+    seed = lookup.session_seed(seed)
     store = open_store()
     try:
-        cards = {c.item_id: c for c in store.cards(topic)}
-        queue = review_queue(generators, cards, n, seed)
+        cards = {c.item_id: c for c in store.cards()}
+        queue = review_queue(pool, cards, n, seed)
         problems = [Problem.from_seed(g, derive_seed(seed, "review", i)) for i, g in enumerate(queue)]
         due = sum(1 for g in queue if g.id in cards)
         if not problems:
-            out.print("Nothing to review. " + next_due_line(store, topic))
+            out.print("Nothing to review. " + next_due_line(store, pool))
+            _suggest_exercise(out, store, {g.topic for g in pool})
             if json:
                 print_json({"asked": 0, "answered": 0, "correct": 0, "ended": "done", "questions": [],
-                            "next": next_due_line(store, topic)})
+                            "next": next_due_line(store, pool)})
             return
         out.print(f"[bold]Review[/bold]: {due} due, {len(problems) - due} new (seed {seed}). "
-                  "Commands: hint, skip, solution, quit.")
+                  "Commands, at every prompt: hint, skip, solution, quit.")
         result = run_practice(problems, LineReader(out), out, recorder(store, "review", session_id("review")))
         render_summary(out, result)
-        line = next_due_line(store, topic)
+        line = next_due_line(store, pool)
         out.print(line)
+        _suggest_exercise(out, store, {g.topic for g in pool})
     finally:
         store.close()
     if json:
         print_json({"seed": seed, **result.to_json(), "next": line})
+    exit_if_interrupted(result.ended)
+
+
+MASTERY_HELP = ("mastery: the share of the topic's items (problem families and concept questions) "
+                "you are predicted to recall now: FSRS predicted recall for each item whose last "
+                "answer was right, 0 for one answered wrong or never reviewed. recent: right among "
+                "the last 20 attempts. due: items to review now (mpcheck review).")
+
+
+def _suggest_exercise(out: "Console", store, topics: set[str]) -> None:
+    """One line offering an exercise of these topics not passed yet (writing the code is review too)."""
+    from mpcheck.exercises.progress import suggestion
+
+    references = [r for r in lookup.registry().references.values() if r.topic in topics]
+    line = suggestion(store, references)
+    if line:
+        out.print(line, markup=False)
 
 
 def render_stats(out: "Console", data: dict[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    def percent(value: float | None) -> str:
+        return "-" if value is None else f"{100 * value:.0f}%"
+
     table = Table(title="Progress", title_justify="left")
-    for column in ("topic", "attempts", "right", "accuracy", "due", "seen", "mastery"):
+    for column in ("topic", "attempts", "right", "accuracy", "recent", "due", "seen", "mastery"):
         table.add_column(column, justify="left" if column == "topic" else "right")
     for row in data["topics"]:
-        accuracy = "-" if row["accuracy"] is None else f"{100 * row['accuracy']:.0f}%"
-        mastery = "-" if row["mastery"] is None else f"{100 * row['mastery']:.0f}%"
-        table.add_row(Text(row["topic"]), str(row["attempts"]), str(row["correct"]), accuracy, str(row["due"]),
-                      f"{row['seen']}/{row['items']}", mastery)
+        table.add_row(Text(row["topic"]), str(row["attempts"]), str(row["correct"]), percent(row["accuracy"]),
+                      percent(row["recent"]), str(row["due"]), f"{row['seen']}/{row['items']}",
+                      percent(row["mastery"]))
     out.print(table)
-    out.print("mastery: mean predicted recall (FSRS) over the items seen; due: items to review now.",
-              style="dim")
+    out.print(MASTERY_HELP, style="dim")
     if data["attempts"]:
-        out.print(f"{data['attempts']} attempts, {data['correct']} right "
+        out.print(f"{plural(data['attempts'], 'attempt')}, {data['correct']} right "
                   f"({100 * data['accuracy']:.0f}%).")
+    coded = [f"{row['topic']} {row['exercises_passed']}/{row['exercises']}" for row in data["topics"] if row.get("exercises")]
+    if coded:
+        out.print("Exercises passed (mpcheck exercises): " + ", ".join(coded) + ".")
 
 
 def accuracy_chart(data: dict[str, Any], attempts: list, width: int) -> str:
-    """Accuracy over time: per day once there are two days or more, else a rolling average."""
+    """Accuracy over time: per day (dates on the x axis, gaps kept) once there are two days or
+    more, else a rolling average by attempt number (whole numbers on the x axis)."""
     import plotext
 
-    from mpcheck.stats import rolling_accuracy
+    from mpcheck.study.stats import day_offsets, rolling_accuracy
 
     fig = plotext.figure
     fig.clear()
     fig.plot_size(max(40, min(width, 100)), 15)
     days = data["days"]
     if len(days) >= 2:
-        x = list(range(1, len(days) + 1))
+        x = day_offsets([d["date"] for d in days])
         y = [100 * d["accuracy"] for d in days]
         fig.title("Accuracy per day (%)")
-        step = max(1, len(days) // 6)
-        fig.ruler(0).ticks(x[::step], [d["date"][5:] for d in days][::step])
+        ticks = integer_ticks(x[-1])
+        labels = {offset: d["date"][5:] for offset, d in zip(x, days)}
+        fig.ruler(0).ticks(ticks, [labels.get(t) or _date_after(days[0]["date"], t) for t in ticks])
     else:
         y = [100 * v for v in rolling_accuracy(attempts)]
         x = list(range(1, len(y) + 1))
-        fig.title("Accuracy over the last 10 attempts (%), by attempt")
+        fig.title("Accuracy over the last 10 attempts (%), by attempt number")
+        ticks = integer_ticks(len(y), start=1)
+        fig.ruler(0).ticks(ticks, [str(t) for t in ticks])
     line = fig.signal(x, y)
     line.lines()
     fig.draw(line)
     fig.ruler(1).lim(0, 100)
+    fig.ruler(1).ticks([0, 25, 50, 75, 100], ["0", "25", "50", "75", "100"])
     return fig.build().string(colorless=True)
+
+
+def integer_ticks(last: int, start: int = 0, most: int = 7) -> list[int]:
+    """Whole-number ticks from ``start`` to ``last``, at most ``most``, at a round step."""
+    span = max(1, last - start)
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 10**9) if span / s <= most - 1)
+    return list(range(start, last + 1, step))
+
+
+def _date_after(first: str, days: int) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(first) + timedelta(days=days)).isoformat()[5:]
 
 
 @app.command()
 def stats(
-    topic: Annotated[Optional[str], typer.Option("--topic", "-t", help="Only this topic.")] = None,
+    topics: TopicsArgument = None,
+    topic_option: TopicsOption = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON for tools.")] = False,
     chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Draw accuracy over time.")] = True,
 ) -> None:
     """Your progress per topic, with a chart of accuracy over time.
 
-    Per topic: attempts, accuracy, items due for review, items seen, and
-    mastery (mean FSRS predicted recall of the items seen).
+    Per topic: attempts, accuracy (all attempts) and recent accuracy (the
+    last 20), items due for review, items seen, and mastery: the share of
+    the topic's items you are predicted to recall now. Each item (a problem
+    family or a concept question) counts with its FSRS predicted recall if
+    your last answer to it was right, and 0 if it was wrong or it was never
+    reviewed; the mean is over all the topic's items. Review what is due
+    (mpcheck review) to raise it.
 
     Examples:
       mpcheck stats
-      mpcheck stats --topic cnn --json
+      mpcheck stats cnn --json
     """
-    from mpcheck import stats as progress
+    from mpcheck.study import stats as progress
 
     reg = lookup.registry()
-    if topic is not None and topic not in reg.topics:
-        lookup.topic(topic)
     with open_store() as store:
-        attempts, cards = store.attempts(topic), store.cards(topic)
+        attempts, cards = store.attempts(), store.cards()
+        # a topic the store still holds (its plugin removed) may be asked for too
+        known = list(reg.topics) + sorted({a.topic for a in attempts} - set(reg.topics))
+        names = [lookup.topic(t, known) for t in chosen_topics(topics, topic_option)]
     titles = {name: t.title for name, t in reg.topics.items()}
-    data = progress.compute(attempts, cards, titles, progress.items_by_topic(list(reg.generators)), only=topic)
+    exercises = progress.items_by_topic([r.key.replace("/", ".") for r in reg.references.values() if r.exercise])
+    data = progress.compute(attempts, cards, titles, progress.items_by_topic(list(reg.generators)), only=names,
+                            exercises_per_topic=exercises)
     if json:
         print_json(data)
         return
     out = console()
     render_stats(out, data)
-    if not attempts:
+    answers = [a for a in attempts if a.mode != "code"]  # passed exercises are counted apart
+    if not data["attempts"]:
         out.print("No attempts yet: start with [bold]mpcheck quiz TOPIC[/bold] or [bold]mpcheck review[/bold].")
     elif chart:
-        out.print(accuracy_chart(data, attempts, out.width), markup=False, highlight=False)
+        shown = [a for a in answers if a.topic in names] if names else answers
+        out.print(accuracy_chart(data, shown, out.width), markup=False, highlight=False)

@@ -119,10 +119,12 @@ class Report:
         return {"name": self.name, "title": self.title, "verified": self.verified,
                 "assumptions": list(self.walkthrough.assumptions), "given": given, "steps": steps}
 
-    def latex(self) -> str:
+    def latex(self, standalone: bool = False) -> str:
+        """The walkthrough as a LaTeX body fragment (``align*``), or a whole document."""
         from mpcheck.derive import render
 
-        return render.latex_align(self.title, self.lines)
+        body = render.latex_align(self.title, self.lines, list(self.walkthrough.assumptions))
+        return render.standalone(body) if standalone else body
 
 
 def run(derivation: Any, verify: bool = True) -> Report:

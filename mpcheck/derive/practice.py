@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ import sympy as sp
 
 from mpcheck.answers.base import Match
 from mpcheck.derive.steps import Step
+from mpcheck.derive.render import lhs_text
 from mpcheck.derive.verify import INEQUALITIES, Line, expand_definitions
 
 #: SymPy function classes a student can type (see mpcheck.answers.formula.FUNCTIONS)
@@ -18,13 +20,30 @@ TYPABLE_FUNCTIONS = (sp.exp, sp.log, sp.Abs, sp.sin, sp.cos, sp.tan, sp.tanh, sp
 
 @dataclass(frozen=True)
 class Question:
-    """What the student is asked to type for one step."""
+    """What the student is asked to type for one step.
+
+    ``prompt`` shows what to complete (``∂ŷ₁/∂x₁ = ?``); ``cue`` says what the step does (its
+    reason, text markup) and never gives the expression away; ``typing_guide`` says how to type
+    the symbols (``yhat_1 for ŷ₁``)."""
 
     target: Any
     prompt: str
     variables: tuple[str, ...]
     positive: tuple[str, ...]
     symbols: tuple = ()
+    cue: str = ""
+
+    @property
+    def typing_guide(self) -> str:
+        from mpcheck.derive.render import lhs_text
+
+        shown = []
+        for symbol, name in zip(self.symbols, self.variables):
+            glyph = lhs_text(symbol)
+            # x_1 for x₁ goes without saying; yhat_1 for ŷ₁ and sigma for σ do not
+            obvious = unicodedata.normalize("NFKC", glyph).replace("_", "") == name.replace("_", "")
+            shown.append(name if obvious else f"{name} for {glyph}")
+        return ", ".join(shown)
 
 
 def _typable(expr: Any) -> bool:
@@ -46,19 +65,45 @@ def question_for(line: Line, where: dict | None = None) -> Question | None:
         mode = "rhs" if isinstance(math_, sp.Equality) else "expression"
     if isinstance(math_, sp.Equality):
         if mode == "difference":
-            target, prompt = math_.lhs - math_.rhs, f"type lhs − rhs of the next equation ({sp.sstr(math_.lhs)} − …)"
+            target = math_.lhs - math_.rhs
+            prompt = f"type left side − right side of the next equation ({lhs_text(math_.lhs)} − …) ="
         else:
-            target, prompt = math_.rhs, f"{sp.sstr(math_.lhs)} = ?"
+            target, prompt = math_.rhs, f"{lhs_text(math_.lhs)} = ?"
     else:
         target = math_
-        prompt = f"{sp.sstr(line.lhs)} = ?" if line.lhs is not None else "= ?"
+        prompt = f"{lhs_text(line.lhs)} = ?" if line.lhs is not None else "= ?"
     if not _typable(target) or not target.free_symbols:
         return None  # shown, not asked: nothing a student could type, or a bare constant
     # the student may use any symbol of the line, and shorthands the walkthrough defines
     known = target.free_symbols | math_.free_symbols | {s for s in where if isinstance(s, sp.Symbol)}
     symbols = sorted((s for s in known if str(s).isidentifier()), key=str)
     return Question(target, prompt, tuple(map(str, symbols)),
-                    tuple(str(s) for s in symbols if s.is_positive), tuple(symbols))
+                    tuple(str(s) for s in symbols if s.is_positive), tuple(symbols),
+                    cue=safe_cue(step.reason, target))
+
+
+def gives_away(text: str, target: Any) -> bool:
+    """True if the text (markup) shows the expression the student is to type: a formula of the
+    text ends in "= target", or the target (three characters or more) appears in it."""
+    from mpcheck.derive.render import latex, lhs_text
+    from mpcheck.markup import math, render
+    from mpcheck.markup.segments import split
+
+    def squeeze(s: str) -> str:
+        return "".join(s.split())
+
+    wanted = squeeze(lhs_text(target))
+    for segment in split(text):
+        if segment.kind != "prose" and squeeze(math(segment.text)).endswith("=" + wanted):
+            return True
+    if len(wanted) < 3:
+        return False  # a single symbol may be named without giving the step away
+    return wanted in squeeze(render(text)) or squeeze(latex(target)) in squeeze(text)
+
+
+def safe_cue(reason: str, target: Any) -> str:
+    """The step's reason as the cue, unless it contains the answer."""
+    return "the next step (its reason would give the answer away)" if gives_away(reason, target) else reason
 
 
 def grade(question: Question, text: str, where: dict) -> Match:
@@ -74,7 +119,8 @@ def grade(question: Question, text: str, where: dict) -> Match:
 
 
 def hint_for(step: Step, question: Question) -> str:
-    if step.hint:
+    if step.hint and not gives_away(step.hint, question.target):
         return step.hint
-    names = ", ".join(question.variables) or "no variables"
-    return f"{step.reason[:1].upper()}{step.reason[1:]}. The answer uses {names}."
+    names = question.typing_guide or "no variables"
+    cue = question.cue or step.reason
+    return f"{cue[:1].upper()}{cue[1:]}. The answer uses {names}."

@@ -18,10 +18,12 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.text import exact_mat, mat, num
+from mpcheck.text import bmatrix, exact_mat, mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
-from mpcheck_cnn.forward import sample_kernel, step_text
+from mpcheck_cnn.forward import PADDED_X, sample_kernel, step_text
+
+DELTA = r"\delta"
 
 
 def _nonzero(grid) -> bool:
@@ -77,29 +79,31 @@ def _validate_dk(p: dict) -> None:
 
 def _dk_prompt(p: dict) -> str:
     k = p["kernel_size"]
-    return (f"A conv layer (cross-correlation, as in deep learning) with a {k}×{k} kernel K, stride "
-            f"{p['stride']} and zero padding {p['padding']} maps the input X to Y.\nX =\n{exact_mat(p['input'])}\n"
-            f"The upstream gradient δ = ∂L/∂Y is\n{exact_mat(p['upstream'])}\n"
-            f"Compute the {k}×{k} gradient ∂L/∂K.")
+    return (f"A conv layer (cross-correlation, as in deep learning) with a ${k} \\times {k}$ kernel $K$, "
+            f"stride ${p['stride']}$ and zero padding ${p['padding']}$ maps the input $X$ to $Y$:\n"
+            f"{exact_mat(p['input'], name='X')}\n"
+            r"The upstream gradient $\delta = \partial L/\partial Y$ is" + "\n"
+            f"{exact_mat(p['upstream'], name=DELTA)}\n"
+            f"Compute the ${k} \\times {k}$ gradient $\\partial L/\\partial K$.")
 
 
 def _dk_solution(p: dict) -> str:
     k, s = p["kernel_size"], p["stride"]
     x_pad, d = G.pad(p["input"], p["padding"]), p["upstream"]
-    at = f"X_pad[{step_text(s, 'i')} + m, {step_text(s, 'j')} + n]"
-    lines = [f"∂L/∂K[m, n] = Σ_i Σ_j δ[i, j] · {at}: every output used K[m, n] once, on the input "
-             "pixel under it — a correlation of the input with δ."]
+    at = f"X_\\mathrm{{pad}}[{step_text(s, 'i')} + m, {step_text(s, 'j')} + n]"
+    lines = [f"$\\partial L/\\partial K[m, n] = \\sum_i \\sum_j \\delta[i, j]\\, {at}$: every output used "
+             "$K[m, n]$ once, on the input pixel under it, so this is a correlation of the input with $\\delta$."]
     if p["padding"]:
-        lines.append(f"Padded input X_pad =\n{mat(x_pad)}")
+        lines.append(f"The padded input:\n{mat(x_pad, name=PADDED_X)}")
     if s > 1:
-        lines.append(f"With stride {s} the entries of δ sit {s} pixels apart on the input.")
+        lines.append(f"With stride ${s}$ the entries of $\\delta$ sit ${s}$ pixels apart on the input.")
     out = _solve_dk(p)
     for m in range(k):
         for n in range(k):
             terms = [f"({num(d[i][j])})({num(x_pad[i * s + m][j * s + n])})"
                      for i in range(len(d)) for j in range(len(d[0]))]
-            lines.append(f"  ∂L/∂K[{m},{n}] = {' + '.join(terms)} = {num(out[m][n])}")
-    lines.append(f"∂L/∂K =\n{mat(out)}")
+            lines.append(f"$\\partial L/\\partial K[{G.at(m, n)}] = {' + '.join(terms)} = {num(out[m][n])}$")
+    lines.append(mat(out, name=r"\partial L/\partial K"))
     return "\n".join(lines)
 
 
@@ -137,18 +141,18 @@ CONV_BACKWARD_KERNEL = Generator(
     solve=_solve_dk,
     prompt=_dk_prompt,
     solution=_dk_solution,
-    hints=lambda p: ["K[m, n] multiplies X_pad[s·i + m, s·j + n] in output (i, j); sum over all outputs.",
-                     "∂L/∂K is the correlation of the (padded) input with δ — no flip."],
+    hints=lambda p: [r"$K[m, n]$ multiplies $X_\mathrm{pad}[s i + m, s j + n]$ in output $(i, j)$; sum over all outputs.",
+                     r"$\partial L/\partial K$ is the correlation of the (padded) input with $\delta$: no flip."],
     mistakes=(
-        Mistake("flipped-upstream", "You flipped δ (a convolution): the kernel gradient correlates the "
-                "input with δ as it is.", _dk_flipped_upstream),
-        Mistake("kernel-gradient-rotated", "Your gradient is rotated by 180°: that would be right for a "
+        Mistake("flipped-upstream", r"You flipped $\delta$ (a convolution): the kernel gradient correlates the "
+                r"input with $\delta$ as it is.", _dk_flipped_upstream),
+        Mistake("kernel-gradient-rotated", r"Your gradient is rotated by $180^\circ$: that would be right for a "
                 "true convolution layer, but this layer computes a correlation.",
                 lambda p: G.rot180(_solve_dk(p))),
         Mistake("forgot-padding", "You left out the zero padding: the kernel also saw the padding ring.",
                 _dk_forgot_padding),
-        Mistake("forgot-stride", "With stride s, output (i, j) saw input (s·i + m, s·j + n): spread δ "
-                "s pixels apart.", _dk_forgot_stride),
+        Mistake("forgot-stride", "With stride $s$, output $(i, j)$ saw input $(s i + m, s j + n)$: spread "
+                r"$\delta$ $s$ pixels apart.", _dk_forgot_stride),
     ),
     tags=("conv", "backprop"),
     difficulty=3,
@@ -203,10 +207,11 @@ def _validate_dx(p: dict) -> None:
 
 def _dx_prompt(p: dict) -> str:
     h, w = p["input_size"]
-    return (f"A conv layer (cross-correlation, as in deep learning) with kernel\nK =\n{exact_mat(p['kernel'])}\n"
-            f"stride {p['stride']} and zero padding {p['padding']} maps the {h}×{w} input X to Y.\n"
-            f"The upstream gradient δ = ∂L/∂Y is\n{exact_mat(p['upstream'])}\n"
-            f"Compute the {h}×{w} gradient ∂L/∂X.")
+    return (f"A conv layer (cross-correlation, as in deep learning) with kernel\n{exact_mat(p['kernel'], name='K')}\n"
+            f"stride ${p['stride']}$ and zero padding ${p['padding']}$ maps the ${h} \\times {w}$ input $X$ to $Y$.\n"
+            r"The upstream gradient $\delta = \partial L/\partial Y$ is" + "\n"
+            f"{exact_mat(p['upstream'], name=DELTA)}\n"
+            f"Compute the ${h} \\times {w}$ gradient $\\partial L/\\partial X$.")
 
 
 def _dx_solution(p: dict) -> str:
@@ -218,35 +223,37 @@ def _dx_solution(p: dict) -> str:
     framed = [list(blank) for _ in range(kh - 1)] + framed + [list(blank) for _ in range(kh - 1)]
     rotated = G.rot180(k)
     stamped = G.correlate(framed, rotated)
-    lines = ["∂L/∂X_pad[a, b] = Σ_i Σ_j δ[i, j] · K[a − s·i, b − s·j]: a full convolution of δ with K,",
-             "computed as a correlation of the zero-framed δ with the 180°-rotated kernel."]
+    lines = [r"$\partial L/\partial X_\mathrm{pad}[a, b] = \sum_i \sum_j \delta[i, j]\, K[a - s i, b - s j]$: "
+             r"a full convolution of $\delta$ with $K$, computed as a correlation of the zero-framed $\delta$ "
+             r"with the kernel rotated by $180^\circ$."]
     if s > 1:
         gap = "one zero" if s == 2 else f"{s - 1} zeros"
-        lines.append(f"Stride {s}: spread δ out with {gap} between neighbouring entries.")
-    frame = (f"k − 1 = {kh - 1} zeros" if kh == kw
+        lines.append(f"Stride ${s}$: spread $\\delta$ out with {gap} between neighbouring entries.")
+    frame = (f"$k - 1 = {kh - 1}$ zeros" if kh == kw
              else f"{kh - 1} rows (above and below) and {kw - 1} columns (left and right) of zeros")
-    lines.append(f"Frame δ with {frame} on every side:\n{mat(framed)}")
-    lines.append(f"rot180(K) =\n{mat(rotated)}")
+    lines.append(f"Frame $\\delta$ with {frame} on every side, and rotate the kernel:\n"
+                 f"$$\\tilde{{\\delta}} = {bmatrix(framed)}, \\quad \\operatorname{{rot180}}(K) = {bmatrix(rotated)}$$")
     for a, row in enumerate(stamped):
         for b, value in enumerate(row):
             terms = [f"({num(rotated[m][n])})({num(framed[a + m][b + n])})"
                      for m in range(kh) for n in range(kw) if framed[a + m][b + n] != 0]
             sum_text = f"{' + '.join(terms)} = " if terms else ""
-            lines.append(f"  ∂L/∂X_pad[{a},{b}] = {sum_text}{num(value)}")
+            lines.append(f"$\\partial L/\\partial X_\\mathrm{{pad}}[{G.at(a, b)}] = {sum_text}{num(value)}$")
     # real inputs sit at rows/columns pad … pad + size − 1 of X_pad; the stamps may stop short of them
     if len(stamped) < pad + p["input_size"][0] or len(stamped[0]) < pad + p["input_size"][1]:
         lines.append("The last input rows or columns were never under the kernel (the stride skipped "
                      "them): their gradient is 0.")
     if pad:
-        lines.append(f"Drop the padding ring of width {pad}: those positions are not inputs.")
-    lines.append(f"∂L/∂X =\n{mat(_solve_dx(p))}")
+        lines.append(f"Drop the padding ring of width ${pad}$: those positions are not inputs.")
+    lines.append(mat(_solve_dx(p), name=r"\partial L/\partial X"))
     return "\n".join(lines)
 
 
 def _dx_hints(p: dict) -> list[str]:
-    spread = "spread δ out with s − 1 zeros between entries, then " if p["stride"] > 1 else ""
-    return ["Each upstream entry δ[i, j] sends δ[i, j]·K back onto the window it came from.",
-            f"Equivalently: {spread}pad δ with k − 1 zeros and correlate with the 180°-rotated kernel."]
+    spread = r"spread $\delta$ out with $s - 1$ zeros between entries, then " if p["stride"] > 1 else ""
+    return [r"Each upstream entry $\delta[i, j]$ sends $\delta[i, j]\, K$ back onto the window it came from.",
+            f"Equivalently: {spread}pad $\\delta$ with $k - 1$ zeros and correlate with the kernel rotated "
+            r"by $180^\circ$."]
 
 
 def _dx_not_rotated(p: dict):
@@ -288,13 +295,13 @@ CONV_BACKWARD_INPUT = Generator(
     solution=_dx_solution,
     hints=_dx_hints,
     mistakes=(
-        Mistake("kernel-not-rotated", "You slid K without rotating it: the input gradient is a full "
-                "correlation with rot180(K) (a full convolution with K).", _dx_not_rotated),
-        Mistake("valid-instead-of-full", "You took a valid correlation: pad δ with k − 1 zeros on every "
+        Mistake("kernel-not-rotated", "You slid $K$ without rotating it: the input gradient is a full "
+                r"correlation with $\operatorname{rot180}(K)$ (a full convolution with $K$).", _dx_not_rotated),
+        Mistake("valid-instead-of-full", r"You took a valid correlation: pad $\delta$ with $k - 1$ zeros on every "
                 "side (a full convolution) so every input pixel gets its gradient.", _dx_valid_only),
         Mistake("kept-padding", "You returned the gradient of the padded input: drop the padding ring.",
                 _dx_kept_padding),
-        Mistake("forgot-stride", "With stride s the copies of K land s pixels apart.", _dx_forgot_stride),
+        Mistake("forgot-stride", "With stride $s$ the copies of $K$ land $s$ pixels apart.", _dx_forgot_stride),
     ),
     tags=("conv", "backprop"),
     difficulty=3,

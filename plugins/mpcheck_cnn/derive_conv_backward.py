@@ -17,7 +17,7 @@ from mpcheck_cnn import grids as G
 
 x0, x1, x2, x3 = sp.symbols("x_0 x_1 x_2 x_3", real=True)
 K0, K1 = sp.symbols("K_0 K_1", real=True)
-d0, d1, d2 = sp.symbols("δ_0 δ_1 δ_2", real=True)
+d0, d1, d2 = sp.symbols("delta_0 delta_1 delta_2", real=True)
 y0, y1, y2 = sp.symbols("y_0 y_1 y_2", real=True)
 L = sp.Symbol("L")
 
@@ -90,44 +90,52 @@ def _formula_matches(two_d: bool, stride_and_padding: bool, draws: int = 30,
 
 def build() -> Walkthrough:
     a, i, j, k, n = sp.symbols("a i j k n", integer=True, nonnegative=True)
-    x, K, delta, dpad, Krot = (sp.IndexedBase(name) for name in ("x", "K", "δ", "δ̃", "K̃"))
+    x, K, delta = sp.IndexedBase("x"), sp.IndexedBase("K"), sp.IndexedBase("delta")
+    dpad, Krot = sp.IndexedBase(r"\tilde{\delta}"), sp.IndexedBase(r"\tilde{K}")
     d = sp.Derivative
     where = {y0: K0 * x0 + K1 * x1, y1: K0 * x1 + K1 * x2, y2: K0 * x2 + K1 * x3,
              L: d0 * y0 + d1 * y1 + d2 * y2}
     index_form = sp.Eq(d(L, x[a]), sp.Sum(delta[i] * K[a - i], (i, 0, n - k)))
     rotated_form = sp.Eq(d(L, x[a]), sp.Sum(dpad[a + j] * Krot[j], (j, 0, k - 1)))
+    # shown, not typed: the 2-D results in the course's operator notation
+    dL_dX = sp.Symbol(r"\frac{\partial L}{\partial X}")
+    rot = r"\operatorname{rot180}(K)"
     return Walkthrough(
-        title="∂L/∂X of a conv layer = full convolution of δ with K = correlation of padded δ with rot180(K)",
+        title=r"$\partial L/\partial X$ of a conv layer: the full convolution of $\delta$ with $K$, "
+              r"that is the correlation of the padded $\delta$ with $\operatorname{rot180}(K)$",
         assumptions=[
-            "the layer is a deep-learning conv (cross-correlation): y_i = Σ_m K_m x_{i+m}",
-            "δ_i = ∂L/∂y_i is the upstream gradient; only δ matters, so L = Σ_i δ_i y_i has the same ∂L/∂x",
+            r"the layer is a deep-learning conv (a cross-correlation): $y_i = \sum_m K_m x_{i+m}$",
+            r"$\delta_i = \partial L/\partial y_i$ is the upstream gradient; only $\delta$ matters, so "
+            r"$L = \sum_i \delta_i y_i$ has the same $\partial L/\partial x$",
             "1-D, input length 4, kernel length 2 (3 outputs) for the written-out lines",
         ],
         where=where,
         steps=[
-            Given(sp.Eq(y1, K0 * x1 + K1 * x2), "each output is a window of the input (y_0, y_2 likewise)"),
+            Given(sp.Eq(y1, K0 * x1 + K1 * x2), "each output is a window of the input ($y_0$ and $y_2$ likewise)"),
             Given(sp.Eq(L, d0 * y0 + d1 * y1 + d2 * y2), "the loss seen through its upstream gradient"),
             Step(sp.Eq(d(L, x1), d0 * d(y0, x1) + d1 * d(y1, x1) + d2 * d(y2, x1)),
-                 "chain rule: x_1 reaches L through every output that reads it",
-                 hint="Sum δ_i · ∂y_i/∂x_1 over the outputs i."),
+                 "chain rule: $x_1$ reaches $L$ through every output that reads it",
+                 hint=r"Sum $\delta_i \, \partial y_i/\partial x_1$ over the outputs $i$."),
             Step(sp.Eq(d(L, x1), d0 * K1 + d1 * K0),
-                 "y_0 reads x_1 with K_1, y_1 with K_0, y_2 not at all: ∂y_i/∂x_a = K_{a−i}",
-                 hint="Which kernel tap multiplies x_1 in y_0, and in y_1?"),
-            Step(sp.Eq(d(L, x0), d0 * K0), "at the border only one window reads x_0: the other terms "
-                 "would need δ_{−1}, which is 0 — hence the zero padding of δ"),
-            Step(sp.Eq(d(L, x3), d2 * K1), "likewise at the far border: only y_2 reads x_3"),
-            Step(index_form, "in general ∂L/∂x_a = Σ_i δ_i K_{a−i}: a full convolution of δ with K "
-                 "(every i for which a − i is a tap of the kernel)",
+                 r"read off which kernel tap multiplies $x_1$ in each output: $\partial y_i/\partial x_a = K_{a-i}$",
+                 hint="Which kernel tap multiplies $x_1$ in $y_0$, and in $y_1$?"),
+            Step(sp.Eq(d(L, x0), d0 * K0), "at the border only one window reads $x_0$: the other terms "
+                 r"would need $\delta_{-1}$, which is 0, hence the zero padding of $\delta$"),
+            Step(sp.Eq(d(L, x3), d2 * K1), "likewise at the far border: only $y_2$ reads $x_3$"),
+            Step(index_form, r"in general $\partial L/\partial x_a = \sum_i \delta_i K_{a-i}$: a full "
+                 r"convolution of $\delta$ with $K$ (every $i$ for which $a - i$ is a tap of the kernel)",
                  check=predicate(lambda: _formula_matches(False, False, formula_of=_index_form),
                                  "exact derivatives, 1-D")),
-            Step(rotated_form, "substitute j = k − 1 − (a − i): δ̃ is δ framed by k − 1 zeros and "
-                 "K̃_j = K_{k−1−j} the kernel rotated by 180°, so the full convolution is a correlation",
+            Step(rotated_form, r"substitute $j = k - 1 - (a - i)$: $\tilde{\delta}$ is $\delta$ framed by "
+                 r"$k - 1$ zeros and $\tilde{K}_j = K_{k-1-j}$ the kernel rotated by $180^\circ$, so the "
+                 "full convolution is a correlation",
                  check=predicate(lambda: _formula_matches(False, False), "exact derivatives, 1-D")),
-            Step(sp.Eq(sp.Symbol("∂L/∂X"), sp.Symbol("pad_{k−1}(δ) ⋆ rot180(K)")),
-                 "in 2-D the same index argument runs on rows and columns: rot180 flips both",
+            Step(sp.Eq(dL_dX, sp.Symbol(r"\operatorname{pad}_{k-1}(\delta) \star " + rot)),
+                 r"in 2-D the same index argument runs on rows and columns: $\operatorname{rot180}$ flips both",
                  check=predicate(lambda: _formula_matches(True, False, draws=15), "exact derivatives, 2-D")),
-            Step(sp.Eq(sp.Symbol("∂L/∂X"), sp.Symbol("crop_p(pad_{k−1}(dilate_s(δ)) ⋆ rot180(K))")),
-                 "with stride s, spread δ with s − 1 zeros first; with padding p, drop the padding ring",
+            Step(sp.Eq(dL_dX, sp.Symbol(r"\operatorname{crop}_p(\operatorname{pad}_{k-1}"
+                                        r"(\operatorname{dilate}_s(\delta)) \star " + rot + ")")),
+                 "with stride $s$, spread $\\delta$ with $s - 1$ zeros first; with padding $p$, drop the padding ring",
                  check=predicate(lambda: _formula_matches(True, True, draws=20),
                                  "exact derivatives, stride and padding")),
         ])

@@ -13,11 +13,12 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.text import exact_mat, mat, num
+from mpcheck.text import bmatrix, exact_digits, mat, num, vec
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
 
 MODES = ("correlation", "convolution")
+ROTATED_K, PADDED_X = r"\operatorname{rot180}(K)", r"X_\mathrm{pad}"
 
 
 def sample_kernel(rng, rows: int, cols: int, lo: int = -1, hi: int = 2) -> list[list[int]]:
@@ -76,14 +77,23 @@ def _products(x_pad, k, i: int, j: int, stride: int) -> str:
 
 
 def step_text(stride: int, index: str) -> str:
-    return index if stride == 1 else f"{stride}{index}"
+    """Where window ``index`` starts, every index counted from 1: ``s(i - 1)`` (``i - 1`` for stride 1)."""
+    return f"{index} - 1" if stride == 1 else f"{stride}({index} - 1)"
+
+
+def corner_text(stride: int, index: str, padding: int = 0) -> str:
+    """The first row (column) of window ``index`` in the unpadded input, counted from 1:
+    ``s(i - 1) + 1 - p``, written ``s i - (s - 1 + p)``."""
+    shift = stride - 1 + padding
+    lead = index if stride == 1 else f"{stride}{index}"
+    return f"{lead} - {shift}" if shift else lead
 
 
 def _forward_prompt(p: dict) -> str:
-    what = ("the convolution X * K (flip the kernel, as in signal processing)" if p["mode"] == "convolution"
-            else "the cross-correlation X ⋆ K (no flip, what a deep-learning conv layer computes)")
-    return (f"Input X:\n{exact_mat(p['input'])}\nKernel K:\n{exact_mat(p['kernel'])}\n"
-            f"Compute {what} with zero padding {p['padding']} and stride {p['stride']}.\n"
+    what = ("the convolution $X * K$ (flip the kernel, as in signal processing)" if p["mode"] == "convolution"
+            else r"the cross-correlation $X \star K$ (no flip, what a deep-learning conv layer computes)")
+    return (f"Input $X$ and kernel $K$:\n$$X = {bmatrix(p['input'], exact_digits(p['input']))}, \\quad K = {bmatrix(p['kernel'], exact_digits(p['kernel']))}$$\n"
+            f"Compute {what} with zero padding ${p['padding']}$ and stride ${p['stride']}$.\n"
             "Give the output matrix.")
 
 
@@ -92,21 +102,21 @@ def _forward_solution(p: dict) -> str:
     out = _solve_forward(p)
     lines = []
     if p["mode"] == "convolution":
-        lines.append(f"Convolution flips the kernel by 180° first:\nrot180(K) =\n{mat(k)}")
+        lines.append(r"Convolution flips the kernel by $180^\circ$ first:" + "\n" + mat(k, name=ROTATED_K))
     else:
-        lines.append("Cross-correlation slides K as it is (no flip).")
+        lines.append("Cross-correlation slides $K$ as it is (no flip).")
     if p["padding"]:
         rings = "one ring" if p["padding"] == 1 else f"{p['padding']} rings"
-        lines.append(f"Pad X with {rings} of zeros:\n{mat(x_pad)}")
+        lines.append(f"Pad $X$ with {rings} of zeros:\n{mat(x_pad, name=PADDED_X)}")
     (kh, kw), (h, w) = G.shape(k), G.shape(x_pad)
-    lines.append(f"Output size: ⌊({h} − {kh})/{s}⌋ + 1 = {len(out)} rows, "
-                 f"⌊({w} − {kw})/{s}⌋ + 1 = {len(out[0])} columns.")
-    lines.append(f"Y[i, j] = Σ_m Σ_n K'[m, n] · X_pad[{step_text(s, 'i')} + m, {step_text(s, 'j')} + n] "
-                 "(K' the kernel used above):")
+    lines.append(f"Output size: $\\lfloor ({h} - {kh})/{s} \\rfloor + 1 = {len(out)}$ rows and "
+                 f"$\\lfloor ({w} - {kw})/{s} \\rfloor + 1 = {len(out[0])}$ columns.")
+    lines.append(f"$Y[i, j] = \\sum_m \\sum_n K'[m, n]\\, X_\\mathrm{{pad}}[{step_text(s, 'i')} + m, "
+                 f"{step_text(s, 'j')} + n]$, with $K'$ the kernel used above (positions count from 1):")
     for i, row in enumerate(out):
         for j, value in enumerate(row):
-            lines.append(f"  Y[{i},{j}] = {_products(x_pad, k, i, j, s)} = {num(value)}")
-    lines.append(f"Y =\n{mat(out)}")
+            lines.append(f"$Y[{G.at(i, j)}] = {_products(x_pad, k, i, j, s)} = {num(value)}$")
+    lines.append(mat(out, name="Y"))
     return "\n".join(lines)
 
 
@@ -129,17 +139,17 @@ CONV2D_FORWARD = Generator(
     solve=_solve_forward,
     prompt=_forward_prompt,
     solution=_forward_solution,
-    hints=lambda p: ["Convolution rotates the kernel by 180° before sliding it; correlation does not.",
-                     "Output size per dimension: ⌊(in + 2p − k)/s⌋ + 1."],
+    hints=lambda p: [r"Convolution rotates the kernel by $180^\circ$ before sliding it; correlation does not.",
+                     r"Output size per dimension: $\lfloor (n + 2p - k)/s \rfloor + 1$."],
     mistakes=(
         Mistake("kernel-not-flipped", "You computed the correlation: a true convolution flips the "
-                "kernel by 180° before sliding it.", _flip_mistake("convolution")),
+                r"kernel by $180^\circ$ before sliding it.", _flip_mistake("convolution")),
         Mistake("kernel-flipped", "You flipped the kernel: the cross-correlation (what conv layers "
                 "compute) slides the kernel as it is.", _flip_mistake("correlation")),
         Mistake("forgot-padding", "You left out the zero padding around the input.",
                 lambda p: _solve_forward(_with(p, padding=0)) if p["padding"] and _fits(_with(p, padding=0)) else None),
-        Mistake("forgot-stride", "You moved the kernel one step at a time: with stride s, output "
-                "(i, j) starts at input (s·i, s·j).",
+        Mistake("forgot-stride", "You moved the kernel one step at a time: with stride $s$, output "
+                "$(i, j)$ starts at input $(s i, s j)$.",
                 lambda p: _solve_forward(_with(p, stride=1)) if p["stride"] > 1 else None),
     ),
     tags=("conv", "forward"),
@@ -191,9 +201,9 @@ def _validate_toeplitz(p: dict) -> None:
 
 def _toeplitz_prompt(p: dict) -> str:
     what = "convolution (kernel flipped)" if p["mode"] == "convolution" else "cross-correlation (no flip)"
-    return (f"A 1-D {what} with kernel k = {p['kernel']}, zero padding {p['padding']} and stride "
-            f"{p['stride']} acts on an input x of length {p['length']}.\n"
-            f"Write it as a matrix product y = T x: give the matrix T.")
+    return (f"A 1-D {what} with kernel $k = {vec(p['kernel'])}$, zero padding ${p['padding']}$ and stride "
+            f"${p['stride']}$ acts on an input $x$ of length ${p['length']}$.\n"
+            f"Write it as a matrix product $y = T x$: give the matrix $T$.")
 
 
 def _toeplitz_solution(p: dict) -> str:
@@ -201,14 +211,14 @@ def _toeplitz_solution(p: dict) -> str:
     t = _solve_toeplitz(p)
     lines = []
     if p["mode"] == "convolution":
-        lines.append(f"Convolution flips the kernel first: {p['kernel']} → {k}.")
+        lines.append(f"Convolution flips the kernel first: ${vec(p['kernel'])} \\to {vec(k)}$.")
     rows = len(t)
-    lines.append(f"Output length ⌊({p['length']} + 2·{p['padding']} − {len(k)})/{p['stride']}⌋ + 1 = {rows}, "
-                 f"so T is {rows}×{p['length']}.")
-    start = step_text(p["stride"], "i") + (f" − {p['padding']}" if p["padding"] else "")
-    lines.append(f"Row i (from 0) holds {k} starting at column {start}; taps that fall "
+    lines.append(f"Output length $\\lfloor ({p['length']} + 2 \\cdot {p['padding']} - {len(k)})/{p['stride']} "
+                 f"\\rfloor + 1 = {rows}$, so $T$ is ${rows} \\times {p['length']}$.")
+    start = corner_text(p["stride"], "i", p["padding"])
+    lines.append(f"Row $i$ (counting from 1) holds ${vec(k)}$ starting at column ${start}$; taps that fall "
                  "on the zero padding drop out (they multiply zeros).")
-    lines.append(f"T =\n{mat(t)}")
+    lines.append(mat(t, name="T"))
     return "\n".join(lines)
 
 
@@ -221,15 +231,15 @@ CONV_AS_MATRIX = Generator(
     solve=_solve_toeplitz,
     prompt=_toeplitz_prompt,
     solution=_toeplitz_solution,
-    hints=lambda p: ["Each row of T is one output: the kernel placed where its window starts.",
-                     "T has one row per output and one column per input entry."],
+    hints=lambda p: ["Each row of $T$ is one output: the kernel placed where its window starts.",
+                     "$T$ has one row per output and one column per input entry."],
     mistakes=(
         Mistake("kernel-not-flipped", "You wrote the correlation matrix: a convolution reverses the "
                 "kernel in each row.", lambda p: _solve_toeplitz(_with(p, mode="correlation"))
                 if p["mode"] == "convolution" else None),
         Mistake("kernel-flipped", "You reversed the kernel: a cross-correlation uses it as it is.",
                 lambda p: _solve_toeplitz(_with(p, mode="convolution")) if p["mode"] == "correlation" else None),
-        Mistake("transposed", "That is Tᵀ: T has one row per output, one column per input.",
+        Mistake("transposed", r"That is $T^\top$: $T$ has one row per output, one column per input.",
                 lambda p: G.transpose(_solve_toeplitz(p))),
         Mistake("kept-padding-columns", "You kept columns for the padding zeros: they multiply zeros, "
                 "so T only has columns for the real inputs.",

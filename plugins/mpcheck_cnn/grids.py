@@ -13,6 +13,12 @@ from __future__ import annotations
 Grid = list[list[float]]
 
 
+def at(*indices: int) -> str:
+    """A position as students read it, in prompts, feedback and worked solutions alike: counted
+    from 1 (the code counts from 0). ``at(0, 2)`` is ``"1,3"``."""
+    return ",".join(str(i + 1) for i in indices)
+
+
 def zeros(rows: int, cols: int) -> Grid:
     return [[0] * cols for _ in range(rows)]
 

@@ -6,10 +6,13 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Integer, Mistake, Shape
 from mpcheck.errors import ParamsError
+from mpcheck.text import shape
 from mpcheck_cnn.grids import out_size
+from mpcheck_cnn.sizes import CONV_SIZE
 from mpcheck_cnn.sizes import where_it_differs
 
 MAX_LAYERS = 8
+C_IN, C_OUT = r"C_\mathrm{in}", r"C_\mathrm{out}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -42,20 +45,20 @@ def _param_count(p: dict) -> int:
 def _param_count_prompt(p: dict) -> str:
     k = p["kernel"]
     bias = "with" if p["bias"] else "without"
-    return (f"A Conv2d layer maps {p['in_channels']} input channels to {p['out_channels']} output "
-            f"channels with {k}×{k} kernels, {bias} bias.\nHow many learnable parameters does it have?")
+    return (f"A Conv2d layer maps ${p['in_channels']}$ input channels to ${p['out_channels']}$ output "
+            f"channels with ${k} \\times {k}$ kernels, {bias} bias.\nHow many learnable parameters does it have?")
 
 
 def _param_count_solution(p: dict) -> str:
     c_in, c_out, k = p["in_channels"], p["out_channels"], p["kernel"]
     per_kernel = c_in * k * k
-    lines = [f"Each output channel has one kernel spanning all input channels: C_in·k·k = "
-             f"{c_in}·{k}·{k} = {per_kernel} weights."]
+    lines = [f"Each output channel has one kernel spanning all input channels: "
+             f"${C_IN} k^2 = {c_in} \\cdot {k}^2 = {per_kernel}$ weights."]
     if p["bias"]:
-        lines.append(f"Plus one bias per output channel: {per_kernel} + 1 = {per_kernel + 1}.")
-        lines.append(f"Total: C_out·(C_in·k² + 1) = {c_out}·{per_kernel + 1} = {_param_count(p)}.")
+        lines.append(f"Plus one bias per output channel: ${per_kernel} + 1 = {per_kernel + 1}$.")
+        lines.append(f"Total: ${C_OUT}({C_IN} k^2 + 1) = {c_out} \\cdot {per_kernel + 1} = {_param_count(p)}$.")
     else:
-        lines.append(f"No bias. Total: C_out·C_in·k² = {c_out}·{per_kernel} = {_param_count(p)}.")
+        lines.append(f"No bias. Total: ${C_OUT} {C_IN} k^2 = {c_out} \\cdot {per_kernel} = {_param_count(p)}$.")
     return "\n".join(lines)
 
 
@@ -75,17 +78,17 @@ PARAM_COUNT = Generator(
     hints=lambda p: ["One kernel per output channel; each kernel covers every input channel.",
                      "With bias, each output channel adds exactly one parameter."],
     mistakes=(
-        Mistake("forgot-bias", "You left out the biases: one per output channel, C_out·(C_in·k² + 1).",
+        Mistake("forgot-bias", f"You left out the biases: one per output channel, ${C_OUT}({C_IN} k^2 + 1)$.",
                 lambda p: _if_bias(p, conv_param_count(p["in_channels"], p["out_channels"], p["kernel"], False))),
         Mistake("counted-bias-without-bias", "This layer has bias=False: there are no bias parameters.",
                 lambda p: None if p["bias"] else conv_param_count(p["in_channels"], p["out_channels"], p["kernel"], True)),
         Mistake("bias-per-input-channel", "There is one bias per output channel, not one per "
                 "(input, output) pair.", where_it_differs(lambda p: _if_bias(
                     p, p["out_channels"] * p["in_channels"] * (p["kernel"] ** 2 + 1)), _param_count)),
-        Mistake("forgot-input-channels", "Each kernel spans all C_in input channels: it has C_in·k² "
-                "weights, not k².", where_it_differs(
+        Mistake("forgot-input-channels", f"Each kernel spans all ${C_IN}$ input channels: it has ${C_IN} k^2$ "
+                "weights, not $k^2$.", where_it_differs(
                     lambda p: conv_param_count(1, p["out_channels"], p["kernel"], p["bias"]), _param_count)),
-        Mistake("kernel-not-squared", "A k×k kernel has k² weights per input channel, not k.",
+        Mistake("kernel-not-squared", r"A $k \times k$ kernel has $k^2$ weights per input channel, not $k$.",
                 where_it_differs(lambda p: p["out_channels"] * (p["in_channels"] * p["kernel"] + (1 if p["bias"] else 0)),
                                  _param_count)),
     ),
@@ -100,10 +103,10 @@ PARAM_COUNT = Generator(
 def _layer_text(layer: dict) -> str:
     k = layer["kernel"]
     if layer["type"] == "pool":
-        return f"MaxPool2d {k}×{k}, stride {layer['stride']}, padding {layer['padding']}"
-    text = (f"Conv2d → {layer['out_channels']} channels, {k}×{k}, stride {layer['stride']}, "
-            f"padding {layer['padding']}")
-    return text + (f", dilation {layer['dilation']}" if layer.get("dilation", 1) != 1 else "")
+        return f"MaxPool2d ${k} \\times {k}$, stride ${layer['stride']}$, padding ${layer['padding']}$"
+    text = (f"Conv2d to ${layer['out_channels']}$ channels, ${k} \\times {k}$, stride ${layer['stride']}$, "
+            f"padding ${layer['padding']}$")
+    return text + (f", dilation ${layer['dilation']}$" if layer.get("dilation", 1) != 1 else "")
 
 
 def _sample_layer(rng, size: int) -> dict:
@@ -187,23 +190,24 @@ def _final(p: dict, size=out_size) -> list[int] | None:
 
 
 def _chain_prompt(p: dict) -> str:
-    lines = [f"An input of shape {p['channels']}×{p['height']}×{p['width']} (C×H×W) goes through:"]
+    lines = [f"An input of shape ${p['channels']} \\times {p['height']} \\times {p['width']}$ "
+             "($C \\times H \\times W$) goes through:"]
     lines += [f"  {i}. {_layer_text(layer)}" for i, layer in enumerate(p["layers"], 1)]
-    lines.append("What is the output shape C×H×W after the last layer?")
+    lines.append("What is the output shape $C \\times H \\times W$ after the last layer?")
     return "\n".join(lines)
 
 
 def _chain_solution(p: dict) -> str:
-    lines = ["Apply out = ⌊(in + 2p − d(k−1) − 1) / s⌋ + 1 layer by layer (pooling: d = 1, "
-             "channels unchanged; conv: channels = number of kernels)."]
+    lines = [f"Apply $n_\\mathrm{{out}} = {CONV_SIZE}$ layer by layer (pooling: $d = 1$ and the channels "
+             "unchanged; conv: as many channels as kernels)."]
     c, h, w = p["channels"], p["height"], p["width"]
-    for i, (layer, shape) in enumerate(zip(p["layers"], chain_shapes(p)), 1):
+    for i, (layer, dims) in enumerate(zip(p["layers"], chain_shapes(p)), 1):
         k, pad, s, d = layer["kernel"], layer["padding"], layer["stride"], layer.get("dilation", 1)
-        sizes = ", ".join(f"⌊({n} + 2·{pad} − {d}·{k - 1} − 1)/{s}⌋ + 1 = {m}"
-                          for n, m in sorted({(h, shape[1]), (w, shape[2])}))
-        lines.append(f"{i}. {_layer_text(layer)}: {sizes} → {'×'.join(map(str, shape))}")
-        c, h, w = shape
-    lines.append(f"Output shape: {c}×{h}×{w}.")
+        sizes = ", ".join(f"$\\lfloor ({n} + 2 \\cdot {pad} - {d} \\cdot {k - 1} - 1)/{s} \\rfloor + 1 = {m}$"
+                          for n, m in sorted({(h, dims[1]), (w, dims[2])}))
+        lines.append(f"{i}. {_layer_text(layer)}: {sizes}, so the shape is ${shape(dims)}$.")
+        c, h, w = dims
+    lines.append(f"Output shape: ${shape([c, h, w])}$.")
     return "\n".join(lines)
 
 
@@ -223,14 +227,14 @@ CHAIN_OUTPUT_SIZE = Generator(
     hints=lambda p: ["Write down the shape after every layer; each layer's output is the next one's input.",
                      "Pooling keeps the channels; a conv layer outputs as many channels as it has kernels."],
     mistakes=(
-        Mistake("forgot-dilation", "You ignored a dilation: a dilated kernel spans d(k−1)+1 pixels.",
+        Mistake("forgot-dilation", "You ignored a dilation: a dilated kernel spans $d(k - 1) + 1$ pixels.",
                 where_it_differs(lambda p: _final(p, lambda n, k, pad, s, d: out_size(n, k, pad, s, 1)), _final)),
         Mistake("ceil-instead-of-floor", "You rounded up somewhere: every layer rounds down.",
                 where_it_differs(lambda p: _final(p, _ceil_size), _final)),
-        Mistake("padding-one-side", "You padded only one side: padding p adds 2p to the size.",
+        Mistake("padding-one-side", "You padded only one side: padding $p$ adds $2p$ to the size.",
                 where_it_differs(lambda p: _final(p, lambda n, k, pad, s, d: (n + pad - d * (k - 1) - 1) // s + 1),
                                  _final)),
-        Mistake("forgot-plus-one", "You forgot the +1 in ⌊(in + 2p − d(k−1) − 1)/s⌋ + 1.",
+        Mistake("forgot-plus-one", f"You forgot the $+1$ in ${CONV_SIZE}$.",
                 where_it_differs(lambda p: _final(p, lambda n, k, pad, s, d: (n + 2 * pad - d * (k - 1) - 1) // s),
                                  _final)),
         Mistake("channels-from-input", "A conv layer outputs as many channels as it has kernels; "
@@ -303,8 +307,8 @@ def _validate_rf(p: dict) -> None:
 def _rf_layer_text(layer: dict) -> str:
     name = "MaxPool" if layer.get("type") == "pool" else "Conv"
     k = layer["kernel"]
-    text = f"{name} {k}×{k}, stride {layer['stride']}"
-    return text + (f", dilation {layer['dilation']}" if layer.get("dilation", 1) != 1 else "")
+    text = f"{name} ${k} \\times {k}$, stride ${layer['stride']}$"
+    return text + (f", dilation ${layer['dilation']}$" if layer.get("dilation", 1) != 1 else "")
 
 
 def _rf_prompt(p: dict) -> str:
@@ -315,16 +319,16 @@ def _rf_prompt(p: dict) -> str:
 
 
 def _rf_solution(p: dict) -> str:
-    lines = ["Track the field r and the jump j (input pixels between neighbouring units): start "
-             "r = 1, j = 1; each layer does r ← r + d(k−1)·j, then j ← j·s."]
+    lines = ["Track the field $r$ and the jump $j$ (input pixels between neighbouring units): start "
+             r"with $r = 1$ and $j = 1$; each layer does $r \leftarrow r + d(k - 1) j$, then $j \leftarrow j s$."]
     field, jump = 1, 1
     for i, layer in enumerate(p["layers"], 1):
         k, s, d = layer["kernel"], layer["stride"], layer.get("dilation", 1)
         new = field + d * (k - 1) * jump
-        lines.append(f"{i}. {_rf_layer_text(layer)}: r = {field} + {d}·{k - 1}·{jump} = {new}, "
-                     f"j = {jump}·{s} = {jump * s}")
+        lines.append(f"{i}. {_rf_layer_text(layer)}: $r = {field} + {d} \\cdot {k - 1} \\cdot {jump} = {new}$, "
+                     f"$j = {jump} \\cdot {s} = {jump * s}$")
         field, jump = new, jump * s
-    lines.append(f"Receptive field: {field} pixels wide ({field}×{field} pixels in 2-D).")
+    lines.append(f"Receptive field: ${field}$ pixels wide (${field} \\times {field}$ pixels in 2-D).")
     return "\n".join(lines)
 
 
@@ -337,16 +341,16 @@ RECEPTIVE_FIELD = Generator(
     solve=_rf,
     prompt=_rf_prompt,
     solution=_rf_solution,
-    hints=lambda p: ["A k×k layer adds k − 1 units of its input; earlier strides make each unit "
+    hints=lambda p: [r"A $k \times k$ layer adds $k - 1$ units of its input; earlier strides make each unit "
                      "several input pixels apart.",
-                     "r = 1 + Σ_l d_l(k_l − 1)·Π_{i<l} s_i."],
+                     r"$r = 1 + \sum_l d_l (k_l - 1) \prod_{i<l} s_i$."],
     mistakes=(
         Mistake("ignored-strides", "Strides of earlier layers multiply how far apart the units are: "
-                "weight each layer's k − 1 by the product of the strides before it.",
+                "weight each layer's $k - 1$ by the product of the strides before it.",
                 where_it_differs(lambda p: receptive_field(p["layers"], strides=False), _rf)),
-        Mistake("forgot-dilation", "A dilated kernel spans d(k−1)+1 inputs, not k.",
+        Mistake("forgot-dilation", "A dilated kernel spans $d(k - 1) + 1$ inputs, not $k$.",
                 where_it_differs(lambda p: receptive_field(p["layers"], dilation=False), _rf)),
-        Mistake("forgot-plus-one", "Start from r = 1: a single output pixel already sees one input pixel.",
+        Mistake("forgot-plus-one", "Start from $r = 1$: a single output pixel already sees one input pixel.",
                 lambda p: receptive_field(p["layers"]) - 1),
         Mistake("included-own-stride", "A layer's own stride does not widen its own field: only the "
                 "strides of the layers before it count.",

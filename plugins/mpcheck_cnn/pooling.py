@@ -14,6 +14,7 @@ from mpcheck.errors import ParamsError
 from mpcheck.text import exact_mat, mat, num
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
+from mpcheck_cnn.backward import DELTA
 from mpcheck_cnn.sizes import where_it_differs
 
 NONZERO_GRADIENTS = [-3, -2, -1, 1, 2, 3, 4, 5]
@@ -86,9 +87,9 @@ def _ties(x, size: int, stride: int) -> bool:
 def _pool_prompt(p: dict) -> str:
     s = p["size"]
     tie = "\n" + TIE_RULE if _ties(p["input"], s, p["stride"]) else ""
-    return (f"Max pooling with a {s}×{s} window and stride {p['stride']} (no padding) is applied to\n"
-            f"X =\n{exact_mat(p['input'])}\nThe upstream gradient of the pooled output is\n"
-            f"δ =\n{exact_mat(p['upstream'])}\nCompute ∂L/∂X.{tie}")
+    return (f"Max pooling with a ${s} \\times {s}$ window and stride ${p['stride']}$ (no padding) is applied to\n"
+            f"{exact_mat(p['input'], name='X')}\nThe upstream gradient of the pooled output is\n"
+            f"{exact_mat(p['upstream'], name=DELTA)}\nCompute $\\partial L/\\partial X$.{tie}")
 
 
 def _pool_solution(p: dict) -> str:
@@ -101,18 +102,19 @@ def _pool_solution(p: dict) -> str:
         r, c = G.argmax_in_window(x, top, left, s)
         tie = G.has_tie(x, top, left, s)
         tie_note |= tie
-        note = " (tie: the first maximum in row-major order, as PyTorch picks)" if tie else ""
-        lines.append(f"  window {i},{j} (rows {top}–{top + s - 1}, cols {left}–{left + s - 1}): max "
-                     f"{num(x[r][c])} at X[{r},{c}]{note} → receives δ[{i},{j}] = {num(d[i][j])}")
+        note = " (a tie: the first maximum in row-major order, as PyTorch picks)" if tie else ""
+        lines.append(f"Window $({i}, {j})$, rows {top} to {top + s - 1} and columns {left} to {left + s - 1}: "
+                     f"the maximum ${num(x[r][c])}$ is at $X[{G.at(r, c)}]${note}, which receives "
+                     f"$\\delta[{G.at(i, j)}] = {num(d[i][j])}$.")
     if p["stride"] < s:
         lines.append("The windows overlap: where several windows pick the same entry, their gradients add.")
     covered = [(G.out_size(n, s, 0, p["stride"]) - 1) * p["stride"] + s for n in (h, w)]
     if covered != [h, w]:
-        lines.append("Rows/columns that no window reaches (the size formula rounds down) get gradient 0.")
+        lines.append("Rows or columns that no window reaches (the size formula rounds down) get gradient 0.")
     if tie_note:
         lines.append("With a tie the maximum is not differentiable; PyTorch's max_pool2d routes the "
                      "gradient to the first maximum it meets scanning the window row by row.")
-    lines.append(f"∂L/∂X =\n{mat(_solve_pool(p))}")
+    lines.append(mat(_solve_pool(p), name=r"\partial L/\partial X"))
     return "\n".join(lines)
 
 
@@ -125,7 +127,7 @@ MAXPOOL_BACKWARD = Generator(
     solve=_solve_pool,
     prompt=_pool_prompt,
     solution=_pool_solution,
-    hints=lambda p: ["∂max(x₁, …, x_n)/∂x_i is 1 for the largest x_i and 0 for the others.",
+    hints=lambda p: [r"$\partial \max(x_1, \ldots, x_n)/\partial x_i$ is 1 for the largest $x_i$ and 0 for the others.",
                      "If windows overlap, one input can be the max of several windows: add their gradients."],
     mistakes=(
         Mistake("gradient-spread-over-window", "Max pooling routes the gradient to the argmax only, "
@@ -206,32 +208,35 @@ def _unpool_prompt(p: dict) -> str:
     f = p["factor"]
     lines = []
     if p["kind"] == "max-unpool":
-        lines.append(f"Earlier, {f}×{f} max pooling with stride {f} was applied to\nA =\n{exact_mat(p['pooled_from'])}")
+        lines.append(f"Earlier, ${f} \\times {f}$ max pooling with stride ${f}$ was applied to\n"
+                     f"{exact_mat(p['pooled_from'], name='A')}")
         if _ties(p["pooled_from"], f, f):
             lines.append("A block whose maximum is tied remembers the first maximum in row-major order "
                          "(as PyTorch's max_pool2d does).")
-    lines.append(f"Upsample Y by a factor of {f} using {KIND_TEXT[p['kind']]}:\nY =\n{exact_mat(p['input'])}")
+    lines.append(f"Upsample $Y$ by a factor of ${f}$ using {KIND_TEXT[p['kind']]}:\n{exact_mat(p['input'], name='Y')}")
     lines.append("Give the upsampled matrix.")
     return "\n".join(lines)
 
 
 def _unpool_solution(p: dict) -> str:
     f, y = p["factor"], p["input"]
-    lines = [f"Each entry Y[i, j] owns the {f}×{f} block at rows {f}i…{f}i+{f - 1}, columns {f}j…{f}j+{f - 1}."]
+    lines = [f"Each entry $Y[i, j]$ owns the ${f} \\times {f}$ block at rows ${f}i$ to ${f}i + {f - 1}$ "
+             f"and columns ${f}j$ to ${f}j + {f - 1}$."]
     if p["kind"] == "nearest":
         lines.append("Nearest neighbour copies the value into every cell of its block.")
     elif p["kind"] == "bed-of-nails":
         lines.append("Bed of nails puts the value in the top-left cell of its block; the rest stays 0.")
     else:
-        lines.append("Max-unpooling puts each value where its block's maximum was in A (the switches), zeros elsewhere:")
+        lines.append("Max-unpooling puts each value where its block's maximum was in $A$ (the switches), "
+                     "zeros elsewhere:")
         for i in range(len(y)):
             for j in range(len(y[0])):
                 r, c = G.argmax_in_window(p["pooled_from"], i * f, j * f, f)
-                tie = " (tie: the first in row-major order, as PyTorch keeps)" if G.has_tie(
+                tie = " (a tie: the first in row-major order, as PyTorch keeps)" if G.has_tie(
                     p["pooled_from"], i * f, j * f, f) else ""
-                lines.append(f"  block {i},{j}: max of A is {num(p['pooled_from'][r][c])} at ({r},{c}){tie} → "
-                             f"Y[{i},{j}] = {num(y[i][j])} goes there")
-    lines.append(f"Result =\n{mat(_solve_unpool(p))}")
+                lines.append(f"Block $({i}, {j})$: the maximum of $A$ is ${num(p['pooled_from'][r][c])}$ at "
+                             f"$({G.at(r, c)})${tie}, so $Y[{G.at(i, j)}] = {num(y[i][j])}$ goes there.")
+    lines.append(mat(_solve_unpool(p), name=r"\text{result}"))
     return "\n".join(lines)
 
 
@@ -257,7 +262,7 @@ UNPOOLING = Generator(
     solve=_solve_unpool,
     prompt=_unpool_prompt,
     solution=_unpool_solution,
-    hints=lambda p: ["Every input value owns one factor×factor block of the output.",
+    hints=lambda p: [r"Every input value owns one $f \times f$ block of the output, $f$ the factor.",
                      "Nearest neighbour fills the block; bed of nails uses one corner; max-unpooling "
                      "uses the position of the max during pooling."],
     mistakes=(
@@ -265,7 +270,7 @@ UNPOOLING = Generator(
                 "copies the value everywhere.", _other_kind("nearest")),
         Mistake("used-bed-of-nails", "You put every value in the top-left corner (bed of nails).",
                 _other_kind("bed-of-nails")),
-        Mistake("copied-forward-maxima", "You unpooled A's maxima: max-unpooling places the values of Y "
+        Mistake("copied-forward-maxima", "You unpooled the maxima of $A$: max-unpooling places the values of $Y$ "
                 "at the remembered positions.", _copied_maxima),
     ),
     tags=("pooling", "upsampling"),

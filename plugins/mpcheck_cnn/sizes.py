@@ -14,7 +14,11 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Shape
 from mpcheck.errors import ParamsError
+from mpcheck.text import shape
 
+#: the output size of a conv layer along one dimension of size n (and of pooling: no dilation)
+CONV_SIZE = r"\lfloor (n + 2p - d(k - 1) - 1)/s \rfloor + 1"
+POOL_SIZE = r"\lfloor (n + 2p - k)/s \rfloor + 1"
 CONV_KEYS = ("in_channels", "height", "width", "out_channels", "kernel", "padding", "stride", "dilation")
 
 
@@ -75,24 +79,25 @@ def _conv_shape(p: dict, out=conv_out) -> list[int]:
 
 
 def _conv_prompt(p: dict) -> str:
-    return (f"An input of shape {p['in_channels']}×{p['height']}×{p['width']} (C×H×W) goes through a "
-            f"Conv2d layer with {p['out_channels']} kernels of size {p['kernel']}×{p['kernel']}, "
-            f"padding {p['padding']}, stride {p['stride']} and dilation {p['dilation']}.\n"
-            "What is the output shape C×H×W?")
+    return (f"An input of shape ${p['in_channels']} \\times {p['height']} \\times {p['width']}$ "
+            f"($C \\times H \\times W$) goes through a Conv2d layer with ${p['out_channels']}$ kernels of size "
+            f"${p['kernel']} \\times {p['kernel']}$, padding ${p['padding']}$, stride ${p['stride']}$ and "
+            f"dilation ${p['dilation']}$.\n"
+            "What is the output shape $C \\times H \\times W$?")
 
 
 def _conv_solution(p: dict) -> str:
     k, pad, s, d = p["kernel"], p["padding"], p["stride"], p["dilation"]
-    lines = ["Per spatial dimension: out = ⌊(in + 2p − d(k−1) − 1) / s⌋ + 1.",
-             f"The dilated kernel spans d(k−1) + 1 = {d}·{k - 1} + 1 = {d * (k - 1) + 1} "
+    lines = [f"Per spatial dimension of size $n$: $n_\\mathrm{{out}} = {CONV_SIZE}$.",
+             f"The dilated kernel spans $d(k - 1) + 1 = {d} \\cdot {k - 1} + 1 = {d * (k - 1) + 1}$ "
              f"pixel{'' if d * (k - 1) == 0 else 's'}."]
     for dim in ("height", "width"):
         n = p[dim]
         numerator = n + 2 * pad - d * (k - 1) - 1
-        lines.append(f"{dim}: ⌊({n} + 2·{pad} − {d}·{k - 1} − 1) / {s}⌋ + 1 = ⌊{numerator}/{s}⌋ + 1 "
-                     f"= {numerator // s} + 1 = {numerator // s + 1}")
-    lines.append(f"Channels out = number of kernels = {p['out_channels']}.")
-    lines.append(f"Output shape: {'×'.join(map(str, _conv_shape(p)))}.")
+        lines.append(f"{dim.capitalize()}: $\\lfloor ({n} + 2 \\cdot {pad} - {d} \\cdot {k - 1} - 1)/{s} \\rfloor + 1 "
+                     f"= \\lfloor {numerator}/{s} \\rfloor + 1 = {numerator // s} + 1 = {numerator // s + 1}$")
+    lines.append(f"Channels out = number of kernels = ${p['out_channels']}$.")
+    lines.append(f"Output shape: ${shape(_conv_shape(p))}$.")
     return "\n".join(lines)
 
 
@@ -121,14 +126,14 @@ CONV_OUTPUT_SIZE = Generator(
     solve=_conv_shape,
     prompt=_conv_prompt,
     solution=_conv_solution,
-    hints=lambda p: ["Work out one spatial dimension at a time: ⌊(in + 2p − d(k−1) − 1)/s⌋ + 1.",
+    hints=lambda p: [f"Work out one spatial dimension of size $n$ at a time: ${CONV_SIZE}$.",
                      "The number of output channels is the number of kernels, not the input channels."],
     mistakes=(
-        Mistake("forgot-dilation", "You ignored the dilation: a dilated kernel spans d(k−1)+1 pixels, "
-                "not k.", _conv_variant(_forgot_dilation)),
+        Mistake("forgot-dilation", "You ignored the dilation: a dilated kernel spans $d(k - 1) + 1$ pixels, "
+                "not $k$.", _conv_variant(_forgot_dilation)),
         Mistake("ceil-instead-of-floor", "You rounded up: the output size rounds down, "
-                "⌊(in + 2p − d(k−1) − 1)/s⌋ + 1.", _conv_variant(_ceil)),
-        Mistake("padding-one-side", "You padded only one side: padding p adds 2p to the size.",
+                f"${CONV_SIZE}$.", _conv_variant(_ceil)),
+        Mistake("padding-one-side", "You padded only one side: padding $p$ adds $2p$ to the size.",
                 _conv_variant(_one_side_padding)),
         Mistake("forgot-plus-one", "You forgot the +1: the first window position counts too.",
                 _conv_variant(_forgot_plus_one)),
@@ -172,22 +177,23 @@ def _pool_shape(p: dict, out=conv_out) -> list[int]:
 
 
 def _pool_prompt(p: dict) -> str:
-    return (f"A feature map of shape {p['channels']}×{p['height']}×{p['width']} (C×H×W) goes through "
-            f"MaxPool2d with a {p['kernel']}×{p['kernel']} window, stride {p['stride']} and padding "
-            f"{p['padding']}.\nWhat is the output shape C×H×W?")
+    return (f"A feature map of shape ${p['channels']} \\times {p['height']} \\times {p['width']}$ "
+            f"($C \\times H \\times W$) goes through MaxPool2d with a ${p['kernel']} \\times {p['kernel']}$ "
+            f"window, stride ${p['stride']}$ and padding ${p['padding']}$.\n"
+            "What is the output shape $C \\times H \\times W$?")
 
 
 def _pool_solution(p: dict) -> str:
     k, pad, s = p["kernel"], p["padding"], p["stride"]
     lines = ["Pooling uses the convolution size formula with the window as kernel: "
-             "out = ⌊(in + 2p − k) / s⌋ + 1."]
+             f"$n_\\mathrm{{out}} = {POOL_SIZE}$."]
     for dim in ("height", "width"):
         n = p[dim]
         numerator = n + 2 * pad - k
-        lines.append(f"{dim}: ⌊({n} + 2·{pad} − {k}) / {s}⌋ + 1 = ⌊{numerator}/{s}⌋ + 1 "
-                     f"= {numerator // s} + 1 = {numerator // s + 1}")
-    lines.append(f"Pooling acts on each channel separately, so the {p['channels']} channels stay.")
-    lines.append(f"Output shape: {'×'.join(map(str, _pool_shape(p)))}.")
+        lines.append(f"{dim.capitalize()}: $\\lfloor ({n} + 2 \\cdot {pad} - {k})/{s} \\rfloor + 1 "
+                     f"= \\lfloor {numerator}/{s} \\rfloor + 1 = {numerator // s} + 1 = {numerator // s + 1}$")
+    lines.append(f"Pooling acts on each channel separately, so the ${p['channels']}$ channels stay.")
+    lines.append(f"Output shape: ${shape(_pool_shape(p))}$.")
     return "\n".join(lines)
 
 
@@ -204,12 +210,12 @@ POOL_OUTPUT_SIZE = Generator(
     solve=_pool_shape,
     prompt=_pool_prompt,
     solution=_pool_solution,
-    hints=lambda p: ["Pooling follows the conv formula ⌊(in + 2p − k)/s⌋ + 1 with the window as kernel.",
+    hints=lambda p: [f"Pooling follows the conv formula ${POOL_SIZE}$ with the window as kernel.",
                      "Pooling never mixes channels."],
     mistakes=(
         Mistake("ceil-instead-of-floor", "You rounded up: by default (ceil_mode=False) the size rounds "
-                "down, ⌊(in + 2p − k)/s⌋ + 1.", _pool_variant(_ceil)),
-        Mistake("padding-one-side", "You padded only one side: padding p adds 2p to the size.",
+                f"down, ${POOL_SIZE}$.", _pool_variant(_ceil)),
+        Mistake("padding-one-side", "You padded only one side: padding $p$ adds $2p$ to the size.",
                 _pool_variant(_one_side_padding)),
         Mistake("forgot-plus-one", "You forgot the +1: the first window position counts too.",
                 _pool_variant(_forgot_plus_one)),

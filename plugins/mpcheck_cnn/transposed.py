@@ -15,10 +15,13 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake, Shape
 from mpcheck.errors import ParamsError
-from mpcheck.text import exact_mat, mat, num
+from mpcheck.text import exact_mat, mat, num, shape
 from mpcheck_cnn import checks
 from mpcheck_cnn import grids as G
-from mpcheck_cnn.forward import sample_kernel, step_text
+from mpcheck_cnn.forward import corner_text, sample_kernel
+
+#: the output size of a transposed conv along one dimension of size n (o: the output padding)
+TRANSPOSED_SIZE = r"(n - 1)s - 2p + d(k - 1) + o + 1"
 from mpcheck_cnn.sizes import where_it_differs
 
 
@@ -68,24 +71,26 @@ def _validate_values(p: dict) -> None:
 
 def _values_prompt(p: dict) -> str:
     return (f"A transposed convolution (as torch.nn.ConvTranspose2d, one channel, no bias) with stride "
-            f"{p['stride']} and padding {p['padding']} maps\nX =\n{exact_mat(p['input'])}\nwith the kernel\n"
-            f"K =\n{exact_mat(p['kernel'])}\nGive the output matrix.")
+            f"${p['stride']}$ and padding ${p['padding']}$ maps\n{exact_mat(p['input'], name='X')}\nwith the kernel\n"
+            f"{exact_mat(p['kernel'], name='K')}\nGive the output matrix.")
 
 
 def _values_solution(p: dict) -> str:
     x, k, s, pad = p["input"], p["kernel"], p["stride"], p["padding"]
     h, w = G.shape(x)
     full = G.as_numbers(G.scatter(x, k, s))
-    lines = ["Each input entry X[i, j] stamps X[i, j]·K onto the output with its top-left corner at "
-             f"({step_text(s, 'i')}, {step_text(s, 'j')}); where stamps overlap they add."]
+    lines = ["Each input entry $X[i, j]$ stamps $X[i, j]\\, K$ onto the output with its top-left corner at "
+             f"$({corner_text(s, 'i')}, {corner_text(s, 'j')})$ (positions count from 1); where stamps overlap they add."]
     for i in range(h):
         for j in range(w):
-            lines.append(f"  X[{i},{j}] = {num(x[i][j])}: adds {num(x[i][j])}·K at ({i * s},{j * s})")
-    lines.append(f"Sum of the stamps ({len(full)}×{len(full[0])} = ((in − 1)·{s} + k) per side):\n{mat(full)}")
+            lines.append(f"$X[{G.at(i, j)}] = {num(x[i][j])}$: add ${num(x[i][j])} K$ with its corner at "
+                         f"$({G.at(i * s, j * s)})$")
+    lines.append(f"The sum of the stamps, ${len(full)} \\times {len(full[0])}$ (that is $(n - 1) \\cdot {s} + k$ "
+                 f"per side):\n{mat(full)}")
     if pad:
         cropped = "one row or column" if pad == 1 else f"{pad} rows or columns"
-        lines.append(f"Padding {pad} crops {cropped} from every side (out = (in − 1)·s − 2p + k).")
-    lines.append(f"Output =\n{mat(_solve_values(p))}")
+        lines.append(f"Padding ${pad}$ crops {cropped} from every side ($n_\\mathrm{{out}} = (n - 1)s - 2p + k$).")
+    lines.append(mat(_solve_values(p), name=r"\text{output}"))
     return "\n".join(lines)
 
 
@@ -94,16 +99,16 @@ def _with(p: dict, **changes) -> dict:
 
 
 VALUES_MISTAKES = (
-    Mistake("kernel-flipped", "You rotated the kernel: a transposed convolution stamps K as it is.",
+    Mistake("kernel-flipped", "You rotated the kernel: a transposed convolution stamps $K$ as it is.",
             lambda p: _solve_values(_with(p, kernel=G.rot180(p["kernel"])))),
-    Mistake("forgot-stride", "With stride s the stamps of neighbouring inputs start s pixels apart.",
+    Mistake("forgot-stride", "With stride $s$ the stamps of neighbouring inputs start $s$ pixels apart.",
             lambda p: _solve_values(_with(p, stride=1)) if p["stride"] > 1
             and _output_fits(G.shape(p["input"]), G.shape(p["kernel"]), 1, p["padding"]) else None),
-    Mistake("padding-not-cropped", "You kept the border: in a transposed convolution padding p "
-            "crops p rows/columns from each side of the stamped sum.",
+    Mistake("padding-not-cropped", "You kept the border: in a transposed convolution padding $p$ "
+            "crops $p$ rows and columns from each side of the stamped sum.",
             lambda p: G.as_numbers(G.scatter(p["input"], p["kernel"], p["stride"])) if p["padding"] else None),
-    Mistake("padding-added", "You zero-padded the output: in a transposed convolution padding p "
-            "crops p rows/columns from each side.",
+    Mistake("padding-added", "You zero-padded the output: in a transposed convolution padding $p$ "
+            "crops $p$ rows and columns from each side.",
             lambda p: G.as_numbers(G.pad(G.scatter(p["input"], p["kernel"], p["stride"]), p["padding"]))
             if p["padding"] else None),
 )
@@ -118,7 +123,7 @@ TRANSPOSED_CONV = Generator(
     prompt=_values_prompt,
     solution=_values_solution,
     hints=lambda p: ["The output is a sum of copies of the kernel, each weighted by one input entry.",
-                     "Place copy (i, j) at (s·i, s·j); padding crops the border afterwards."],
+                     "Place copy $(i, j)$ with its corner at $(s(i - 1) + 1, s(j - 1) + 1)$; padding crops the border afterwards."],
     mistakes=VALUES_MISTAKES,
     tags=("transposed-conv", "upsampling"),
     difficulty=2,
@@ -164,21 +169,23 @@ def _size_shape(p: dict, out=transposed_out) -> list[int]:
 
 
 def _size_prompt(p: dict) -> str:
-    return (f"A feature map of shape {p['in_channels']}×{p['height']}×{p['width']} (C×H×W) goes through "
-            f"ConvTranspose2d with {p['out_channels']} output channels, kernel {p['kernel']}×{p['kernel']}, "
-            f"stride {p['stride']}, padding {p['padding']}, dilation {p['dilation']} and output_padding "
-            f"{p['output_padding']}.\nWhat is the output shape C×H×W?")
+    return (f"A feature map of shape ${p['in_channels']} \\times {p['height']} \\times {p['width']}$ "
+            f"($C \\times H \\times W$) goes through ConvTranspose2d with ${p['out_channels']}$ output channels, "
+            f"kernel ${p['kernel']} \\times {p['kernel']}$, stride ${p['stride']}$, padding ${p['padding']}$, "
+            f"dilation ${p['dilation']}$ and output padding ${p['output_padding']}$.\n"
+            "What is the output shape $C \\times H \\times W$?")
 
 
 def _size_solution(p: dict) -> str:
     k, pad, s, d, op = (p[key] for key in ("kernel", "padding", "stride", "dilation", "output_padding"))
-    lines = ["Transposed convolution runs the conv size formula backwards: "
-             "out = (in − 1)·s − 2p + d(k − 1) + output_padding + 1."]
+    lines = [f"Transposed convolution runs the conv size formula backwards: $n_\\mathrm{{out}} = {TRANSPOSED_SIZE}$, "
+             "with $o$ the output padding."]
     for dim in ("height", "width"):
         n = p[dim]
-        lines.append(f"{dim}: ({n} − 1)·{s} − 2·{pad} + {d}·{k - 1} + {op} + 1 = {transposed_out(n, k, pad, s, d, op)}")
-    lines.append(f"Channels out = {p['out_channels']}.")
-    lines.append(f"Output shape: {'×'.join(map(str, _size_shape(p)))}.")
+        lines.append(f"{dim.capitalize()}: $({n} - 1) \\cdot {s} - 2 \\cdot {pad} + {d} \\cdot {k - 1} + {op} + 1 "
+                     f"= {transposed_out(n, k, pad, s, d, op)}$")
+    lines.append(f"Channels out: ${p['out_channels']}$.")
+    lines.append(f"Output shape: ${shape(_size_shape(p))}$.")
     return "\n".join(lines)
 
 
@@ -200,21 +207,21 @@ TRANSPOSED_CONV_SIZE = Generator(
     prompt=_size_prompt,
     solution=_size_solution,
     hints=lambda p: ["A transposed conv undoes the shape change of a conv with the same settings.",
-                     "out = (in − 1)·s − 2p + d(k − 1) + output_padding + 1."],
+                     f"$n_\\mathrm{{out}} = {TRANSPOSED_SIZE}$, with $o$ the output padding."],
     mistakes=(
         Mistake("conv-formula-used", "You used the conv size formula: a transposed conv enlarges, "
-                "out = (in − 1)·s − 2p + d(k − 1) + output_padding + 1.",
+                f"$n_\\mathrm{{out}} = {TRANSPOSED_SIZE}$ ($o$ the output padding).",
                 where_it_differs(lambda p: _positive(_size_shape(p, _conv_formula)), _size_shape)),
-        Mistake("forgot-output-padding", "output_padding adds that many rows/columns at the far side.",
+        Mistake("forgot-output-padding", "The output padding adds that many rows and columns at the far side.",
                 lambda p: _size_shape(p, lambda n, k, pad, s, d, op: transposed_out(n, k, pad, s, d, 0))
                 if p["output_padding"] else None),
-        Mistake("forgot-dilation", "A dilated kernel spans d(k − 1) + 1 pixels.",
+        Mistake("forgot-dilation", "A dilated kernel spans $d(k - 1) + 1$ pixels.",
                 where_it_differs(lambda p: _positive(_size_shape(
                     p, lambda n, k, pad, s, d, op: transposed_out(n, k, pad, s, 1, op))), _size_shape)),
-        Mistake("padding-added", "In a transposed conv the padding crops: subtract 2p.",
+        Mistake("padding-added", "In a transposed conv the padding crops: subtract $2p$.",
                 where_it_differs(lambda p: _size_shape(
                     p, lambda n, k, pad, s, d, op: transposed_out(n, k, -pad, s, d, op)), _size_shape)),
-        Mistake("forgot-minus-one", "Only in − 1 gaps between inputs are stretched by the stride: (in − 1)·s.",
+        Mistake("forgot-minus-one", "Only the $n - 1$ gaps between inputs are stretched by the stride: $(n - 1)s$.",
                 lambda p: _positive(_size_shape(p, lambda n, k, pad, s, d, op: transposed_out(n + 1, k, pad, s, d, op)))),
     ),
     tags=("transposed-conv", "shapes"),

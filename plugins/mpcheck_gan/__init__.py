@@ -2,7 +2,8 @@
 
 from mpcheck.api import Topic, hookimpl
 
-TOPIC = Topic("gan", "Generative adversarial networks", chapter="7", summary="The GAN value function, optimal discriminator, JSD, FID, AdaIN.")
+TOPIC = Topic("gan", "Generative adversarial networks", chapter="7",
+              summary="The GAN value function, optimal discriminator, JSD, FID, AdaIN, CycleGAN.")
 
 
 @hookimpl
@@ -13,7 +14,11 @@ def register_topics(register):
 @hookimpl
 def register_generators(register):
     from mpcheck.questions import builtin_bank
+    from mpcheck_gan import discriminator, fid, gradients, style, translation
 
+    for module in (discriminator, gradients, fid, style, translation):
+        for generator in module.GENERATORS:
+            register(generator)
     for question in builtin_bank(TOPIC.name):
         register(question)
 
@@ -24,3 +29,11 @@ def register_derivations(register):
 
     for derivation in DERIVATIONS:
         register(derivation)
+
+
+@hookimpl
+def register_references(register):
+    from mpcheck_gan.references import REFERENCES
+
+    for reference in REFERENCES:
+        register(reference)

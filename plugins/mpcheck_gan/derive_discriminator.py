@@ -20,7 +20,7 @@ f = sp.Symbol("f")
 y_star = sp.Symbol("y^*")
 D_star = sp.Symbol("D^*")
 m = sp.Symbol("m", positive=True)
-V, JSD = sp.Symbol("V(G,D^*)"), sp.Symbol("JSD(p_d‖p_m)")
+V, JSD = sp.Symbol("V(G, D^{*})"), sp.Symbol(r"\mathrm{JSD}(p_d \,\|\, p_m)")
 
 
 # f(y) = a log y + b log(1 − y): the integrand of V(G, D) at one x, with y = D(x)
@@ -69,35 +69,37 @@ def build() -> Walkthrough:
     per_point = p_d * sp.log(p_d / (p_d + p_m)) + p_m * sp.log(p_m / (p_d + p_m))
     x = sp.Symbol("x")
     return Walkthrough(
-        title="Optimal discriminator D* = p_d/(p_d + p_m) and V(G, D*) = −log 4 + 2·JSD(p_d‖p_m)",
-        assumptions=["for a fixed generator, V(G, D) = Σ_x p_d(x) log D(x) + p_m(x) log(1 − D(x)) "
+        title=r"Optimal discriminator $D^* = p_d/(p_d + p_m)$ and "
+              r"$V(G, D^*) = -\log 4 + 2\,\mathrm{JSD}(p_d \,\|\, p_m)$",
+        assumptions=[r"for a fixed generator, $V(G, D) = \sum_x p_d(x) \log D(x) + p_m(x) \log(1 - D(x))$ "
                      "(an integral for densities: the same argument holds point by point)",
-                     "at each x: a = p_d(x) > 0, b = p_m(x) > 0, y = D(x) ∈ (0, 1)"],
+                     r"at each $x$: $a = p_d(x) > 0$, $b = p_m(x) > 0$ and $y = D(x) \in (0, 1)$"],
         where={f: objective(), y_star: a / (a + b), D_star: p_d / (p_d + p_m), m: (p_d + p_m) / 2},
         steps=[
             Given(sp.Eq(f, a * sp.log(y) + b * sp.log(1 - y)),
-                  "V is maximised point by point: maximise f(y) for each x separately"),
-            Step(sp.Eq(d(f, y), a / y - b / (1 - y)), "differentiate: (log(1 − y))′ = −1/(1 − y)",
-                 hint="d/dy log y = 1/y and d/dy log(1 − y) = −1/(1 − y)."),
-            Step(sp.Eq(y_star, a / (a + b)), "set f′(y) = 0: a(1 − y) = b·y, a single root in (0, 1)",
+                  "$V$ is maximised point by point: maximise $f(y)$ for each $x$ separately"),
+            Step(sp.Eq(d(f, y), a / y - b / (1 - y)), "differentiate each log",
+                 hint=r"$\frac{d}{dy} \log y = 1/y$, and the chain rule for $\log(1 - y)$."),
+            Step(sp.Eq(y_star, a / (a + b)), r"set $f'(y) = 0$: $a(1 - y) = b y$ has a single root in $(0, 1)$",
                  check=predicate(_unique_root, "f′(y) = 0 has exactly this root", method="symbolic")),
             Step(sp.Eq(d(f, (y, 2)), concave), "differentiate again"),
-            Step(sp.Lt(concave, 0), "both terms are negative for a, b > 0 and 0 < y < 1: f is strictly "
+            Step(sp.Lt(concave, 0), "both terms are negative for $a, b > 0$ and $0 < y < 1$: $f$ is strictly "
                  "concave, so the stationary point is the maximum",
                  check=numeric({y: (0.01, 0.99), a: (0.01, 5), b: (0.01, 5)}, draws=40)),
-            Step(sp.Eq(D_star, p_d / (p_d + p_m)), "put back a = p_d(x), b = p_m(x): the optimal "
+            Step(sp.Eq(D_star, p_d / (p_d + p_m)), "put back $a = p_d(x)$ and $b = p_m(x)$: the optimal "
                  "discriminator", check=predicate(
                      lambda: sp.simplify((a / (a + b)).subs({a: p_d, b: p_m}) - p_d / (p_d + p_m)) == 0,
                      "y* with a = p_d, b = p_m", method="symbolic")),
             Given(sp.Eq(V, sp.Sum(p_d * sp.log(D_star) + p_m * sp.log(1 - D_star), (x, 1, sp.Symbol("n")))),
-                  "the value of the game at D* (sum over the n outcomes x)"),
+                  "the value of the game at $D^*$ (a sum over the $n$ outcomes $x$)"),
             Step(sp.Eq(p_d * sp.log(D_star) + p_m * sp.log(1 - D_star), per_point),
-                 "one term: D* = p_d/(p_d + p_m) and 1 − D* = p_m/(p_d + p_m)", practice=None),
+                 r"one term, with $D^* = p_d/(p_d + p_m)$ and $1 - D^* = p_m/(p_d + p_m)$", practice=None),
             Step(p_d * sp.log(p_d / m) + p_m * sp.log(p_m / m) - (p_d + p_m) * sp.log(2),
-                 "divide inside each log by 2 and take it out again: with m = (p_d + p_m)/2, "
-                 "p/(p_d + p_m) = p/(2m)", hint="log(p/(2m)) = log(p/m) − log 2"),
+                 r"divide inside each log by 2 and take it out again, with $m = (p_d + p_m)/2$",
+                 hint=r"$\log(p/(2m)) = \log(p/m) - \log 2$"),
             Step(sp.Eq(V, -sp.log(4) + 2 * JSD),
-                 "sum over x: Σ p_d = Σ p_m = 1 gives −2 log 2 = −log 4, and Σ p log(p/m) are the two "
-                 "KL terms of JSD = ½ KL(p_d‖m) + ½ KL(p_m‖m)",
+                 r"sum over $x$: $\sum p_d = \sum p_m = 1$ gives $-2 \log 2 = -\log 4$, and the sums "
+                 r"$\sum p \log(p/m)$ are the two KL terms of "
+                 r"$\mathrm{JSD} = \frac{1}{2}\mathrm{KL}(p_d \,\|\, m) + \frac{1}{2}\mathrm{KL}(p_m \,\|\, m)$",
                  check=predicate(_value_is_jsd, "random discrete distributions")),
         ])

@@ -13,7 +13,11 @@ def register_topics(register):
 @hookimpl
 def register_generators(register):
     from mpcheck.questions import builtin_bank
+    from mpcheck_implicit import encoding, fields, gaussians, rendering, surfaces
 
+    for module in (rendering, encoding, surfaces, gaussians, fields):
+        for generator in module.GENERATORS:
+            register(generator)
     for question in builtin_bank(TOPIC.name):
         register(question)
 
@@ -24,3 +28,11 @@ def register_derivations(register):
 
     for derivation in DERIVATIONS:
         register(derivation)
+
+
+@hookimpl
+def register_references(register):
+    from mpcheck_implicit.references import REFERENCES
+
+    for reference in REFERENCES:
+        register(reference)

@@ -115,6 +115,13 @@ def _dvr_gradient_matches(draws: int = 12) -> tuple[bool, str]:
     return True, f"{draws} random rays hitting a sphere of random radius θ: equal to differentiating the closed-form intersection"
 
 
+class Dot(sp.Function):
+    """The inner product of two vectors, printed as u · w."""
+
+    def _latex(self, printer) -> str:
+        return " \\cdot ".join(printer.parenthesize(arg, 50) for arg in self.args)
+
+
 def build() -> Walkthrough:
     d = sp.Derivative
     phat_of = sp.Function("phat")(theta)
@@ -123,44 +130,48 @@ def build() -> Walkthrough:
     w_vec = sp.Symbol("w")
     f = sp.Function("f")(theta, p_hat)
     # vectors: "dot" keeps the inner product ∂f/∂p̂ · w visible (SymPy would treat w as a scalar)
-    dot = sp.Function("dot")
+    dot = Dot
     grad_dot_w = dot(d(f, p_hat), w_vec)
+    dydx = sp.Symbol(r"\frac{dy}{dx}")
     return Walkthrough(
         title="Implicit differentiation: the circle, and the DVR surface-point gradient",
-        assumptions=["circle: y ≠ 0 (the tangent is not vertical)",
-                     "DVR: the ray p̂ = r₀ + d̂·w meets the level set f_θ = τ transversally (∂f/∂p̂ · w ≠ 0)",
-                     "the DVR check uses f_θ(p) = θ² − |p|² (a sphere of radius θ) at τ = 0"],
+        assumptions=[r"circle: $y \ne 0$ (the tangent is not vertical)",
+                     r"DVR: the ray $\hat{p} = r_0 + \hat{d} w$ meets the level set $f_\theta = \tau$ "
+                     r"transversally ($\partial f/\partial \hat{p} \cdot w \ne 0$)",
+                     r"the DVR check uses $f_\theta(p) = \theta^2 - \|p\|^2$ (a sphere of radius $\theta$) "
+                     r"at $\tau = 0$"],
         where={},
         steps=[
-            Given(sp.Eq(x**2 + y**2, 1), "the unit circle: y is a function of x near any point with y ≠ 0"),
+            Given(sp.Eq(x**2 + y**2, 1), r"the unit circle: $y$ is a function of $x$ near any point with $y \ne 0$"),
             Step(sp.Eq(d(x**2 + Y**2 - 1, x), 2 * x + 2 * Y * d(Y, x)),
-                 "differentiate F(x, y(x)) = x² + y² − 1 in x; the chain rule gives 2y·y′",
+                 r"differentiate $F(x, y(x)) = x^2 + y^2 - 1$ in $x$; the chain rule gives $2y\,y'$",
                  practice=None),
             Step(sp.Eq(2 * x + 2 * Y * d(Y, x), 0), "the right-hand side 1 is constant",
                  check=predicate(_on_the_curve, "on the explicit branches", method="symbolic"),
                  practice=None),
-            Step(sp.Eq(sp.Symbol("dy/dx"), -x / y), "solve for y′ (divide by 2y ≠ 0)",
+            Step(sp.Eq(dydx, -x / y), r"solve for $y'$ (divide by $2y \ne 0$)",
                  check=predicate(_circle_slope, "solve, and differentiate the explicit branches",
-                                 method="symbolic"), hint="2x + 2y·y′ = 0"),
-            Step(sp.Eq(sp.Symbol("dy/dx"), -F_x / F_y),
-                 "in general, F(x, y(x)) = 0 gives F_x + F_y·y′ = 0 (here F_x = 2x, F_y = 2y)",
+                                 method="symbolic"), hint=r"$2x + 2y\,y' = 0$"),
+            Step(sp.Eq(dydx, -F_x / F_y),
+                 r"in general, $F(x, y(x)) = 0$ gives $F_x + F_y\,y' = 0$ (here $F_x = 2x$ and $F_y = 2y$)",
                  check=predicate(_general_rule, "four implicit curves", method="instances", count=4),
                  practice=None),
             Given(sp.Eq(p_hat, r_0 + sp.Symbol("dhat") * w_vec),
-                  "DVR: the surface point lies on the ray from the camera centre r₀ in direction w, at depth d̂"),
-            Given(sp.Eq(f, tau), "…and on the level set f_θ(p̂) = τ of the network's field"),
+                  r"DVR: the surface point lies on the ray from the camera centre $r_0$ in direction $w$, "
+                  r"at depth $\hat{d}$"),
+            Given(sp.Eq(f, tau), r"and on the level set $f_\theta(\hat{p}) = \tau$ of the network's field"),
             Step(sp.Eq(d(sp.Function("f")(theta, phat_of), theta), 0),
-                 "τ does not depend on θ: differentiate both sides",
+                 r"$\tau$ does not depend on $\theta$: differentiate both sides",
                  check=predicate(_level_set_derivative_vanishes, "sphere of radius θ", method="instances", count=1)),
             Step(sp.Eq(d(f, theta) + dot(d(f, p_hat), d(phat_of, theta)), 0),
-                 "chain rule: f_θ depends on θ directly and through p̂(θ)",
+                 r"chain rule: $f_\theta$ depends on $\theta$ directly and through $\hat{p}(\theta)$",
                  check=predicate(_chain_rule_on_sphere, "sphere of radius θ", method="instances", count=1)),
-            Step(sp.Eq(d(phat_of, theta), w_vec * d(dhat, theta)), "r₀ and w do not depend on θ",
+            Step(sp.Eq(d(phat_of, theta), w_vec * d(dhat, theta)), r"$r_0$ and $w$ do not depend on $\theta$",
                  check=predicate(_point_moves_along_ray, "a 3-D ray", method="symbolic")),
             Step(sp.Eq(d(dhat, theta), -d(f, theta) / grad_dot_w),
-                 "insert: ∂f/∂θ + (∂f/∂p̂ · w) ∂d̂/∂θ = 0 is a scalar equation; solve it",
+                 "insert: the result is a scalar equation in the depth's derivative; solve it",
                  check=predicate(_solve_for_depth_derivative, "solve for ∂d̂/∂θ", method="symbolic")),
             Step(sp.Eq(d(phat_of, theta), -w_vec * d(f, theta) / grad_dot_w),
-                 "multiply by w: the DVR gradient, no backpropagation through the root finder",
+                 "multiply by $w$: the DVR gradient, with no backpropagation through the root finder",
                  check=predicate(_dvr_gradient_matches, "sphere of radius θ, random rays")),
         ])

@@ -13,10 +13,13 @@ def register_topics(register):
 @hookimpl
 def register_generators(register):
     from mpcheck.questions import builtin_bank
-    from mpcheck_math import chain, implicit
+    from mpcheck_math import chain, determinant, implicit, plane, probability, secant
 
-    for generator in [*implicit.GENERATORS, *chain.GENERATORS, *builtin_bank(TOPIC.name)]:
-        register(generator)
+    for module in (implicit, chain, secant, plane, determinant, probability):
+        for generator in module.GENERATORS:
+            register(generator)
+    for question in builtin_bank(TOPIC.name):
+        register(question)
 
 
 @hookimpl

@@ -69,35 +69,35 @@ def _solve(p: dict) -> str:
 
 def _prompt(p: dict) -> str:
     f, g, x = _parts(p)
-    natural_log = " (log is the natural logarithm)" if "log(" in show(f(g)) else ""
-    return (f"Differentiate h(x) = {show(f(g))} with respect to x{natural_log}.\n"
-            "Give h′(x) as an expression in x.")
+    natural_log = r" ($\log$ is the natural logarithm)" if r"\log" in show(f(g)) else ""
+    return (f"Differentiate $h(x) = {show(f(g))}$ with respect to $x${natural_log}.\n"
+            "Give $h'(x)$ as an expression in $x$.")
 
 
 def _outer_text(p: dict) -> str:
-    """"f(u) = u^2, f′(u) = 2·u": the outer function on its own, before g is plugged in."""
+    """"$f(u) = u^2$, $f'(u) = 2u$": the outer function on its own, before g is plugged in."""
     import sympy as sp
 
     f, _, _ = _parts(p)
     u = sp.Symbol("u")
-    return f"f(u) = {show(f(u))}, f′(u) = {show(f(u).diff(u))}"
+    return f"$f(u) = {show(f(u))}$, $f'(u) = {show(f(u).diff(u))}$"
 
 
 def _solution(p: dict) -> str:
     f, g, x = _parts(p)
     # SymPy distributes 2·(4x³ + 2) into 8x³ + 4, which hides where g went: keep it visible
-    outer_prime = f"2·({show(g)})" if p["outer"] == "square" else show(_outer_prime_at(p, g))
+    outer_prime = rf"2 \left({show(g)}\right)" if p["outer"] == "square" else show(_outer_prime_at(p, g))
     return "\n".join([
-        "Chain rule: h = f ∘ g, so h′(x) = f′(g(x)) · g′(x).",
-        f"Inner g(x) = {show(g)}, g′(x) = {show(g.diff(x))}.",
-        f"Outer {_outer_text(p)}, so f′(g(x)) = {outer_prime}.",
-        f"h′(x) = ({outer_prime}) · ({show(g.diff(x))}) = {show(derivative(p))}",
+        r"Chain rule: $h = f \circ g$, so $h'(x) = f'(g(x)) \cdot g'(x)$.",
+        f"Inner $g(x) = {show(g)}$, $g'(x) = {show(g.diff(x))}$.",
+        f"Outer {_outer_text(p)}, so $f'(g(x)) = {outer_prime}$.",
+        rf"$h'(x) = \left({outer_prime}\right) \cdot \left({show(g.diff(x))}\right) = {show(derivative(p))}$",
     ])
 
 
 def _hints(p: dict) -> list[str]:
-    return ["Name the inner function g(x) and the outer f(u); differentiate each on its own.",
-            "Multiply: f′ evaluated at g(x), times g′(x)."]
+    return ["Name the inner function $g(x)$ and the outer $f(u)$; differentiate each on its own.",
+            "Multiply: $f'$ evaluated at $g(x)$, times $g'(x)$."]
 
 
 def _forgot_inner(p: dict) -> str:
@@ -127,9 +127,9 @@ CHAIN_RULE = Generator(
     hints=_hints,
     mistakes=(
         Mistake("forgot-inner-derivative", "You differentiated the outer function only: multiply "
-                "by the derivative of the inner function g′(x).", _forgot_inner),
-        Mistake("outer-at-x", "You evaluated f′ at x: the outer derivative is taken at g(x).", _outer_at_x),
-        Mistake("inner-only", "You kept only g′(x): the outer derivative f′(g(x)) is missing.", _inner_only),
+                "by the derivative of the inner function, $g'(x)$.", _forgot_inner),
+        Mistake("outer-at-x", "You evaluated $f'$ at $x$: the outer derivative is taken at $g(x)$.", _outer_at_x),
+        Mistake("inner-only", "You kept only $g'(x)$: the outer derivative $f'(g(x))$ is missing.", _inner_only),
     ),
     tags=("chain rule", "calculus", "expression"),
     difficulty=1,

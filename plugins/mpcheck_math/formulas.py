@@ -22,10 +22,10 @@ def read(text: str, variables: tuple[str, ...], key: str) -> Any:
 
 
 def show(expr: Any) -> str:
-    """Plain text a student reads and could type back: ^ for powers, · for products."""
+    """A formula for the text markup (LaTeX by ``sympy.latex``, to go inside ``$…$``)."""
     import sympy as sp
 
-    return sp.sstr(expr).replace("**", "^").replace("*", "·")
+    return sp.latex(expr)
 
 
 @lru_cache(maxsize=512)

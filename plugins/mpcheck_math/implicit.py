@@ -36,9 +36,14 @@ def _curve_templates():
 
 
 def _sample(rng) -> dict:
-    template = sampling.pick(rng, _curve_templates())
-    a, b, c = (sampling.ints(rng, 1, 5) for _ in range(3))
-    return {"F": canonical(template(a, b, c))}
+    # redraw curves with too few real points to judge an answer on (4y^2 - 2xy + log(x^2 + 1) has
+    # none for |x| <= 3): ``_validate`` refuses them
+    while True:
+        template = sampling.pick(rng, _curve_templates())
+        a, b, c = (sampling.ints(rng, 1, 5) for _ in range(3))
+        F = template(a, b, c)
+        if len(curve_points(F)) >= 2:
+            return {"F": canonical(F)}
 
 
 def partials(p: dict):
@@ -87,26 +92,26 @@ def _solve(p: dict) -> str:
 
 def _prompt(p: dict) -> str:
     formula = show(read(p["F"], VARIABLES, "F"))
-    natural_log = " (log is the natural logarithm)" if "log(" in formula else ""
-    return (f"The curve F(x, y) = 0 with\n    F(x, y) = {formula}{natural_log}\n"
-            "defines y as a function of x near every point where ∂F/∂y ≠ 0.\n"
-            "Find dy/dx as an expression in x and y (any form equal to it on the curve is right).")
+    natural_log = r" ($\log$ is the natural logarithm)" if r"\log" in formula else ""
+    return (f"The curve $F(x, y) = 0$ with\n$$F(x, y) = {formula}$$\n"
+            r"defines $y$ as a function of $x$ near every point where $\partial F/\partial y \ne 0$"
+            f"{natural_log}.\nFind $dy/dx$ as an expression in $x$ and $y$ (any form equal to it on the curve is right).")
 
 
 def _solution(p: dict) -> str:
     F, F_x, F_y = partials(p)
     return "\n".join([
-        "Differentiate F(x, y(x)) = 0 in x: F_x + F_y · y′ = 0, so dy/dx = −F_x / F_y.",
-        f"F_x = ∂/∂x ({show(F)}) = {show(F_x)}",
-        f"F_y = ∂/∂y ({show(F)}) = {show(F_y)}",
-        f"dy/dx = −({show(F_x)}) / ({show(F_y)}) = {show(dy_dx(p))}",
+        r"Differentiate $F(x, y(x)) = 0$ in $x$: $F_x + F_y y' = 0$, so $dy/dx = -F_x/F_y$.",
+        rf"$F_x = \frac{{\partial}}{{\partial x}} \left({show(F)}\right) = {show(F_x)}$",
+        rf"$F_y = \frac{{\partial}}{{\partial y}} \left({show(F)}\right) = {show(F_y)}$",
+        rf"$\frac{{dy}}{{dx}} = -\frac{{{show(F_x)}}}{{{show(F_y)}}} = {show(dy_dx(p))}$",
     ])
 
 
 def _hints(p: dict) -> list[str]:
-    return ["Differentiate both sides of F(x, y) = 0 in x, treating y as a function of x "
-            "(chain rule: d/dx g(y) = g′(y)·y′).",
-            "Collect the terms with y′: F_x + F_y·y′ = 0, then solve for y′."]
+    return [r"Differentiate both sides of $F(x, y) = 0$ in $x$, treating $y$ as a function of $x$ "
+            r"(chain rule: $\frac{d}{dx} g(y) = g'(y)\, y'$).",
+            "Collect the terms with $y'$: $F_x + F_y y' = 0$, then solve for $y'$."]
 
 
 def _forgot_minus(p: dict) -> str:
@@ -126,8 +131,8 @@ def _forgot_denominator(p: dict) -> str | None:
 
 IMPLICIT_DERIVATIVE = Generator(
     id="math.implicit-derivative",
-    title="dy/dx on a curve F(x, y) = 0 (implicit differentiation)",
-    # judged on the curve: −y² is as right as −y/x on xy = 1 (the prompt says so)
+    title="The slope of a curve given implicitly (implicit differentiation)",
+    # judged on the curve: -y^2 is as right as -y/x on xy = 1 (the prompt says so)
     answer_kind=Expression(variables=VARIABLES, curve="F"),
     sample_params=_sample,
     validate_params=_validate,
@@ -136,11 +141,11 @@ IMPLICIT_DERIVATIVE = Generator(
     solution=_solution,
     hints=_hints,
     mistakes=(
-        Mistake("forgot-minus", "You dropped the minus sign: F_x + F_y·y′ = 0 gives y′ = −F_x/F_y.",
+        Mistake("forgot-minus", "You dropped the minus sign: $F_x + F_y y' = 0$ gives $y' = -F_x/F_y$.",
                 _forgot_minus),
-        Mistake("inverted", "You divided the wrong way round: y′ = −F_x/F_y, the x-derivative on top.",
+        Mistake("inverted", "You divided the wrong way round: $y' = -F_x/F_y$, the $x$-derivative on top.",
                 _inverted),
-        Mistake("forgot-denominator", "You stopped at −F_x: divide by F_y to isolate y′.",
+        Mistake("forgot-denominator", "You stopped at $-F_x$: divide by $F_y$ to isolate $y'$.",
                 _forgot_denominator),
     ),
     tags=("implicit differentiation", "calculus", "expression"),

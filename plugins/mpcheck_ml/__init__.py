@@ -1,6 +1,6 @@
 """Built-in topic: ML basics and optimisation (course chapter 12)."""
 
-from mpcheck.api import Reference, Topic, hookimpl
+from mpcheck.api import Topic, hookimpl
 
 TOPIC = Topic("ml", "ML basics and optimisation", chapter="12",
               summary="Activations, losses, backprop, perceptron, SGD, momentum, AdaGrad, RMSProp, Adam.")
@@ -29,22 +29,9 @@ def register_derivations(register):
         register(derivation)
 
 
-def _reference(name: str, title: str, oracle: str, module: str) -> Reference:
-    """Checked by ``mpcheck_ml.references.<module>:check_<name>``; torch loads only when it runs."""
-    source = f"mpcheck_ml.references.{module}"
-    return Reference(TOPIC.name, name, title, oracle=oracle, run=f"{source}:check_{name.replace('-', '_')}",
-                     source=source)
-
-
 @hookimpl
 def register_references(register):
-    for reference in (
-        _reference("sgd-momentum", "SGD with Polyak momentum", "torch.optim.SGD(momentum=α)", "optimizers"),
-        _reference("nesterov", "Nesterov momentum", "torch.optim.SGD(momentum=α, nesterov=True)", "optimizers"),
-        _reference("adagrad", "AdaGrad", "torch.optim.Adagrad", "optimizers"),
-        _reference("rmsprop", "RMSProp", "torch.optim.RMSprop", "optimizers"),
-        _reference("adam", "Adam with bias correction", "torch.optim.Adam", "optimizers"),
-        _reference("mlp-backprop", "Two-layer MLP, manual backward pass", "autograd", "backprop"),
-        _reference("softmax-ce-grad", "Softmax + cross-entropy gradient", "autograd on F.cross_entropy", "softmax"),
-    ):
+    from mpcheck_ml.references import REFERENCES
+
+    for reference in REFERENCES:
         register(reference)

@@ -22,12 +22,13 @@ from mpcheck_ml.common import clean, log_name, paren, show, sigmoid
 
 FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky-relu")
 QUANTITIES = ("value", "derivative")
-NAMES = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky-relu": "LeakyReLU"}
+#: each function's name and definition in LaTeX (for inside $…$)
+NAMES = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{ReLU}", "leaky-relu": r"\mathrm{LeakyReLU}"}
 DEFINITIONS = {
-    "sigmoid": "σ(x) = 1/(1 + e^(−x))",
-    "tanh": "tanh(x) = (e^x − e^(−x))/(e^x + e^(−x))",
-    "relu": "ReLU(x) = max(0, x)",
-    "leaky-relu": "LeakyReLU(x) = x for x > 0, a·x otherwise",
+    "sigmoid": r"\sigma(x) = 1/(1 + e^{-x})",
+    "tanh": r"\tanh(x) = (e^x - e^{-x})/(e^x + e^{-x})",
+    "relu": r"\mathrm{ReLU}(x) = \max(0, x)",
+    "leaky-relu": r"\mathrm{LeakyReLU}(x) = x \text{ for } x > 0 \text{, and } a x \text{ otherwise}",
 }
 
 
@@ -95,13 +96,14 @@ def _x_text(x: float) -> str:
 
 def _prompt(p: dict) -> str:
     f, name = p["function"], NAMES[p["function"]]
-    lines = [DEFINITIONS[f] + (f", with negative slope a = {exact(_slope(p))}." if f == "leaky-relu" else ".")]
+    slope = f", with negative slope $a = {exact(_slope(p))}$." if f == "leaky-relu" else "."
+    lines = [f"${DEFINITIONS[f]}${slope}"]
     if p["quantity"] == "value":
-        lines.append(f"Compute {name}(x) at x = {_x_text(p['x'])}.")
+        lines.append(f"Compute ${name}(x)$ at $x = {_x_text(p['x'])}$.")
     else:
-        lines.append(f"Compute the derivative {name}'(x) at x = {_x_text(p['x'])}.")
+        lines.append(f"Compute the derivative ${name}'(x)$ at $x = {_x_text(p['x'])}$.")
         if f in ("relu", "leaky-relu") and p["x"] == 0:
-            lines.append(f"{name} is not differentiable at 0: give the value PyTorch's autograd uses there.")
+            lines.append(f"${name}$ is not differentiable at 0: give the value PyTorch's autograd uses there.")
     return "\n".join(lines)
 
 
@@ -111,37 +113,38 @@ def _solution(p: dict) -> str:
     xs, minus_xs = log_name(x) or num(x), log_name(-x) or num(-x)
     if f == "sigmoid":
         s = sigmoid(x)
-        lines = [f"σ({xs}) = 1/(1 + e^({minus_xs})) = 1/(1 + {num(math.exp(-x))}) = {num(s)}."]
+        lines = [f"$\\sigma({xs}) = 1/(1 + e^{{{minus_xs}}}) = 1/(1 + {num(math.exp(-x))}) = {num(s)}$."]
         if p["quantity"] == "derivative":
-            lines.append(f"σ'(x) = σ(x)(1 − σ(x)) = {num(s)} · {num(1 - s)} = {num(s * (1 - s))}.")
+            lines.append(f"$\\sigma'(x) = \\sigma(x)(1 - \\sigma(x)) = {num(s)} \\cdot {num(1 - s)} = {num(s * (1 - s))}$.")
     elif f == "tanh":
         t, e_plus, e_minus = math.tanh(x), num(math.exp(x)), num(math.exp(-x))
-        lines = [f"e^x = e^({xs}) = {e_plus} and e^(−x) = {e_minus}, so",
-                 f"tanh({xs}) = ({e_plus} − {e_minus})/({e_plus} + {e_minus}) = {num(t)}."]
+        lines = [f"$e^x = e^{{{xs}}} = {e_plus}$ and $e^{{-x}} = {e_minus}$, so",
+                 f"$\\tanh({xs}) = ({e_plus} - {e_minus})/({e_plus} + {e_minus}) = {num(t)}$."]
         if p["quantity"] == "derivative":
-            lines.append(f"tanh'(x) = 1 − tanh(x)² = 1 − {paren(t)}² = {num(1 - t * t)}.")
+            lines.append(f"$\\tanh'(x) = 1 - \\tanh(x)^2 = 1 - {paren(t)}^2 = {num(1 - t * t)}$.")
     elif p["quantity"] == "value":
-        side = f"x = {num(x)} > 0, so f(x) = x" if x > 0 else f"x = {num(x)} ≤ 0, so f(x) = {num(a)} · {paren(x)}"
-        lines = [f"{side} = {num(activation(f, x, a))}."]
+        side = (f"$x = {num(x)} > 0$, so $f(x) = x" if x > 0
+                else f"$x = {num(x)} \\le 0$, so $f(x) = {num(a)} \\cdot {paren(x)}")
+        lines = [f"{side} = {num(activation(f, x, a))}$."]
     else:
         if x > 0:
-            lines = [f"x = {num(x)} > 0: the function is the identity there, slope 1."]
+            lines = [f"$x = {num(x)} > 0$: the function is the identity there, slope 1."]
         elif x < 0:
-            lines = [f"x = {num(x)} < 0: the function is {num(a)}·x there, slope {num(a)}."]
+            lines = [f"$x = {num(x)} < 0$: the function is ${num(a)} x$ there, slope ${num(a)}$."]
         else:
-            lines = [f"At x = 0 the left slope is {num(a)} and the right slope is 1, so there is no derivative.",
-                     f"Any value in [{num(a)}, 1] is a subgradient; PyTorch's backward tests x > 0 and uses "
-                     f"the left slope, {num(a)} (the course table's [x ≥ 0] would give 1)."]
-    lines.append(f"Answer: {num(_solve(p))}")
+            lines = [f"At $x = 0$ the left slope is ${num(a)}$ and the right slope is 1, so there is no derivative.",
+                     f"Any value in $[{num(a)}, 1]$ is a subgradient; PyTorch's backward tests $x > 0$ and uses "
+                     f"the left slope, ${num(a)}$ (the course table's $[x \\ge 0]$ would give 1)."]
+    lines.append(f"Answer: ${num(_solve(p))}$")
     return "\n".join(lines)
 
 
 def _hints(p: dict) -> list[str]:
-    hints = {"sigmoid": "σ'(x) = σ(x)(1 − σ(x)): compute σ(x) first.",
-             "tanh": "tanh'(x) = 1 − tanh(x)²: compute tanh(x) first.",
+    hints = {"sigmoid": r"$\sigma'(x) = \sigma(x)(1 - \sigma(x))$: compute $\sigma(x)$ first.",
+             "tanh": r"$\tanh'(x) = 1 - \tanh(x)^2$: compute $\tanh(x)$ first.",
              "relu": "ReLU passes positive inputs unchanged and zeroes the rest.",
-             "leaky-relu": "Leaky ReLU multiplies non-positive inputs by the slope a instead of zeroing them."}
-    return [f"Definition: {DEFINITIONS[p['function']]}.", hints[p["function"]]]
+             "leaky-relu": "Leaky ReLU multiplies non-positive inputs by the slope $a$ instead of zeroing them."}
+    return [f"Definition: ${DEFINITIONS[p['function']]}$.", hints[p["function"]]]
 
 
 def _other_quantity(p: dict) -> float:
@@ -175,17 +178,17 @@ MISTAKES = (
             _when(lambda p: p["quantity"] == "derivative" and not _at_kink(p), _other_quantity)),
     Mistake("derivative-instead-of-value", "That is the derivative, not the activation's value.",
             _when(lambda p: p["quantity"] == "value", _other_quantity)),
-    Mistake("plugged-x-not-activation", "The derivative formula takes the activation, not x: "
-            "σ'(x) = σ(x)(1 − σ(x)) and tanh'(x) = 1 − tanh(x)².",
+    Mistake("plugged-x-not-activation", "The derivative formula takes the activation, not $x$: "
+            r"$\sigma'(x) = \sigma(x)(1 - \sigma(x))$ and $\tanh'(x) = 1 - \tanh(x)^2$.",
             _when(lambda p: p["quantity"] == "derivative" and p["function"] in ("sigmoid", "tanh"), _plugged_x)),
-    Mistake("tanh-forgot-square", "tanh'(x) = 1 − tanh(x)²: you forgot the square.",
+    Mistake("tanh-forgot-square", r"$\tanh'(x) = 1 - \tanh(x)^2$: you forgot the square.",
             _when(_is("tanh", "derivative"), lambda p: clean(1 - math.tanh(p["x"])))),
-    Mistake("sigmoid-sign-flipped", "σ(x) = 1/(1 + e^(−x)): you used e^(+x), which gives σ(−x).",
+    Mistake("sigmoid-sign-flipped", r"$\sigma(x) = 1/(1 + e^{-x})$: you used $e^{+x}$, which gives $\sigma(-x)$.",
             _when(_is("sigmoid", "value"), lambda p: clean(sigmoid(-p["x"])))),
-    Mistake("relu-derivative-one-at-zero", "At x = 0 PyTorch uses the left slope (x > 0 is false), "
+    Mistake("relu-derivative-one-at-zero", "At $x = 0$ PyTorch uses the left slope ($x > 0$ is false), "
             "not 1.", _when(_at_kink, lambda p: 1.0)),
     # (its value at 0 is 0 with or without the slope; its derivative there is a, not 0)
-    Mistake("leaky-slope-ignored", "Leaky ReLU does not zero negative inputs: it multiplies them by a.",
+    Mistake("leaky-slope-ignored", "Leaky ReLU does not zero negative inputs: it multiplies them by $a$.",
             _when(lambda p: p["function"] == "leaky-relu" and (p["x"] < 0 or _at_kink(p)), lambda p: 0.0)),
 )
 

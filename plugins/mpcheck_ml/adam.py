@@ -100,11 +100,15 @@ def _validate(p: dict) -> None:
 
 def _prompt(p: dict) -> str:
     return "\n".join([
-        f"Adam is about to take step t = {p['t']} at θ = {exact_vec(p['theta'])} with gradient g = {exact_vec(p['grad'])}.",
-        f"Its moments before this step are m = {exact_vec(p['m'])} and v = {exact_vec(p['v'])}; "
-        f"η = {exact(p['lr'])}, β1 = {exact(p['beta1'])}, β2 = {exact(p['beta2'])}, ε = {exact(p['eps'])}.",
-        "Update: m ← β1 m + (1 − β1) g,  v ← β2 v + (1 − β2) g²,  m̂ = m/(1 − β1^t),  v̂ = v/(1 − β2^t),",
-        "θ ← θ − η m̂/(√v̂ + ε), all element-wise. Give the new θ."])
+        f"Adam is about to take step $t = {p['t']}$ at $\\theta = {exact_vec(p['theta'])}$ with gradient "
+        f"$g = {exact_vec(p['grad'])}$.",
+        f"Its moments before this step are $m = {exact_vec(p['m'])}$ and $v = {exact_vec(p['v'])}$; "
+        f"$\\eta = {exact(p['lr'])}$, $\\beta_1 = {exact(p['beta1'])}$, $\\beta_2 = {exact(p['beta2'])}$, "
+        f"$\\varepsilon = {exact(p['eps'])}$.",
+        r"Update: $m \leftarrow \beta_1 m + (1 - \beta_1) g$, $v \leftarrow \beta_2 v + (1 - \beta_2) g^2$, "
+        r"$\hat{m} = m/(1 - \beta_1^t)$, $\hat{v} = v/(1 - \beta_2^t)$,",
+        r"$\theta \leftarrow \theta - \eta \hat{m}/(\sqrt{\hat{v}} + \varepsilon)$, all element-wise. "
+        r"Give the new $\theta$."])
 
 
 def _solution(p: dict) -> str:
@@ -113,17 +117,20 @@ def _solution(p: dict) -> str:
     c1, c2 = 1 - b1 ** t, 1 - b2 ** t
     m_hat, v_hat = [x / c1 for x in m], [x / c2 for x in v]
     lines = [
-        f"m = {num(b1)}·{vec(p['m'])} + {num(1 - b1)}·{vec(p['grad'])} = {vec(m)}",
-        f"v = {num(b2)}·{vec(p['v'])} + {num(1 - b2)}·{vec([g * g for g in p['grad']])} = {vec(v, 6)}",
-        f"Bias correction: 1 − β1^t = 1 − {num(b1)}^{t} = {num(c1, 6)},  1 − β2^t = 1 − {num(b2)}^{t} = {num(c2, 6)}",
-        f"m̂ = m/{num(c1, 6)} = {vec(m_hat)},  v̂ = v/{num(c2, 6)} = {vec(v_hat)}",
-        "θ ← θ − η m̂/(√v̂ + ε), coordinate by coordinate:",
-        *(f"  θ_{i + 1}: {num(th)} − {num(p['lr'])}·{paren(mh)}/(√{num(vh)} + {num(p['eps'])}) = {num(new, 6)}"
+        f"$m = {num(b1)} \\cdot {vec(p['m'])} + {num(1 - b1)} \\cdot {vec(p['grad'])} = {vec(m)}$",
+        f"$v = {num(b2)} \\cdot {vec(p['v'])} + {num(1 - b2)} \\cdot {vec([g * g for g in p['grad']])} = {vec(v, 6)}$",
+        f"Bias correction: $1 - \\beta_1^t = 1 - {num(b1)}^{{{t}}} = {num(c1, 6)}$ and "
+        f"$1 - \\beta_2^t = 1 - {num(b2)}^{{{t}}} = {num(c2, 6)}$",
+        f"$\\hat{{m}} = m/{num(c1, 6)} = {vec(m_hat)}$ and $\\hat{{v}} = v/{num(c2, 6)} = {vec(v_hat)}$",
+        r"$\theta \leftarrow \theta - \eta \hat{m}/(\sqrt{\hat{v}} + \varepsilon)$, coordinate by coordinate:",
+        *(f"$\\theta_{i + 1}: {num(th)} - {num(p['lr'])} \\cdot {paren(mh)}/(\\sqrt{{{num(vh)}}} + {num(p['eps'])}) "
+          f"= {num(new, 6)}$"
           for i, (th, mh, vh, new) in enumerate(zip(p["theta"], m_hat, v_hat, _solve(p)))),
-        f"θ = {vec(_solve(p), 6)}"]
+        f"$\\theta = {vec(_solve(p), 6)}$"]
     if t == 1 and not any(p["m"]) and not any(p["v"]):
-        lines.append("At t = 1 from zero moments, m̂ = g and v̂ = g², so every coordinate moves by η against "
-                     "the sign of its gradient, θ ← θ − η·sign(g): Adam's first step ignores the gradient's size.")
+        lines.append(r"At $t = 1$ from zero moments, $\hat{m} = g$ and $\hat{v} = g^2$, so every coordinate moves "
+                     r"by $\eta$ against the sign of its gradient, $\theta \leftarrow \theta - \eta \operatorname{sign}(g)$: "
+                     "Adam's first step ignores the gradient's size.")
     return "\n".join(lines)
 
 
@@ -138,24 +145,26 @@ ADAM_STEP = Generator(
     solve=_solve,
     prompt=_prompt,
     solution=_solution,
-    hints=lambda p: ["Update m and v with this step's gradient first.",
-                     f"Bias correction divides by 1 − β^t with t = {p['t']}: it matters most early on."],
+    hints=lambda p: ["Update $m$ and $v$ with this step's gradient first.",
+                     f"Bias correction divides by $1 - \\beta^t$ with $t = {p['t']}$: it matters most early on."],
     mistakes=(
-        Mistake("missing-bias-correction", "You skipped the bias correction: m̂ = m/(1 − β1^t) and "
-                "v̂ = v/(1 − β2^t) undo the pull towards the zero initialisation.",
+        Mistake("missing-bias-correction", r"You skipped the bias correction: $\hat{m} = m/(1 - \beta_1^t)$ and "
+                r"$\hat{v} = v/(1 - \beta_2^t)$ undo the pull towards the zero initialisation.",
                 lambda p: adam_step(p, correct_m=False, correct_v=False)),
-        Mistake("bias-correction-first-moment-only", "Correct the second moment too: v̂ = v/(1 − β2^t).",
+        Mistake("bias-correction-first-moment-only", r"Correct the second moment too: $\hat{v} = v/(1 - \beta_2^t)$.",
                 lambda p: adam_step(p, correct_v=False)),
-        Mistake("forgot-the-minus", "Adam steps against the gradient: θ ← θ − η m̂/(√v̂ + ε).",
+        Mistake("forgot-the-minus", r"Adam steps against the gradient: "
+                r"$\theta \leftarrow \theta - \eta \hat{m}/(\sqrt{\hat{v}} + \varepsilon)$.",
                 lambda p: adam_step(p, sign=1.0)),
-        Mistake("forgot-square-root", "Divide by √v̂ (the gradient's scale), not by v̂.",
+        Mistake("forgot-square-root", r"Divide by $\sqrt{\hat{v}}$ (the gradient's scale), not by $\hat{v}$.",
                 lambda p: adam_step(p, root=lambda x: x)),
-        Mistake("used-old-moments", "Update m and v with this step's gradient before using them.",
+        Mistake("used-old-moments", "Update $m$ and $v$ with this step's gradient before using them.",
                 lambda p: adam_step(p, fresh_moments=False) if all(p["v"]) else None),
-        Mistake("bias-correction-off-by-one", "t is the number of this step, counting from 1: use β^t, not β^(t−1).",
+        Mistake("bias-correction-off-by-one", r"$t$ is the number of this step, counting from 1: use $\beta^t$, "
+                r"not $\beta^{t-1}$.",
                 lambda p: adam_step(p, t=p["t"] - 1) if p["t"] > 1 else None),
-        Mistake("bias-correction-one-step-ahead", "t already counts this step: the correction is 1 − β^t, "
-                "not 1 − β^(t+1).", lambda p: adam_step(p, t=p["t"] + 1)),
+        Mistake("bias-correction-one-step-ahead", r"$t$ already counts this step: the correction is $1 - \beta^t$, "
+                r"not $1 - \beta^{t+1}$.", lambda p: adam_step(p, t=p["t"] + 1)),
     ),
     tags=("optimisation", "adam"),
     difficulty=2,

@@ -75,28 +75,31 @@ def _validate(p: dict, rule: str) -> None:
 
 
 def _prompt(p: dict, rule: str) -> str:
-    update = ("r ← r + g ⊙ g" if rule == "adagrad" else f"r ← ρ r + (1 − ρ) g ⊙ g with ρ = {exact(p['rho'])}")
+    update = (r"$r \leftarrow r + g \odot g$" if rule == "adagrad"
+              else f"$r \\leftarrow \\rho r + (1 - \\rho)\\, g \\odot g$ with $\\rho = {exact(p['rho'])}$")
     name = "AdaGrad" if rule == "adagrad" else "RMSProp"
     return "\n".join([
-        f"{name} is at θ = {exact_vec(p['theta'])} with accumulator r = {exact_vec(p['r'])}; the gradient is "
-        f"g = {exact_vec(p['grad'])}. Learning rate ε = {exact(p['lr'])}, δ = {exact(p['eps'])}.",
-        f"One step does {update}, then θ ← θ − ε g / (δ + √r) element-wise (with the new r).",
-        "Give r: the new accumulator, and theta: the new θ."])
+        f"{name} is at $\\theta = {exact_vec(p['theta'])}$ with accumulator $r = {exact_vec(p['r'])}$; the gradient is "
+        f"$g = {exact_vec(p['grad'])}$. Learning rate $\\epsilon = {exact(p['lr'])}$, $\\delta = {exact(p['eps'])}$.",
+        f"One step does {update}, then $\\theta \\leftarrow \\theta - \\epsilon g/(\\delta + \\sqrt{{r}})$ "
+        "element-wise (with the new $r$).",
+        r"Give r: the new accumulator, and theta: the new $\theta$."])
 
 
 def _solution(p: dict, rule: str) -> str:
     r = accumulate(p, rule)
     answer = solve(p, rule)
     if rule == "adagrad":
-        acc = f"r = r + g² = {vec(p['r'])} + {vec([g * g for g in p['grad']])} = {vec(answer['r'])}"
+        acc = f"$r = r + g^2 = {vec(p['r'])} + {vec([g * g for g in p['grad']])} = {vec(answer['r'])}$"
     else:
         rho = p["rho"]
-        acc = (f"r = ρ r + (1 − ρ) g² = {num(rho)}·{vec(p['r'])} + {num(1 - rho)}·"
-               f"{vec([g * g for g in p['grad']])} = {vec(answer['r'])}")
-    steps = [f"θ_{i + 1}: {num(t)} − {num(p['lr'])}·{paren(g)}/({num(p['eps'])} + √{num(ri)}) = {num(new)}"
+        acc = (f"$r = \\rho r + (1 - \\rho) g^2 = {num(rho)} \\cdot {vec(p['r'])} + {num(1 - rho)} \\cdot "
+               f"{vec([g * g for g in p['grad']])} = {vec(answer['r'])}$")
+    steps = [f"$\\theta_{i + 1}: {num(t)} - {num(p['lr'])} \\cdot {paren(g)}/({num(p['eps'])} + \\sqrt{{{num(ri)}}}) "
+             f"= {num(new)}$"
              for i, (t, g, ri, new) in enumerate(zip(p["theta"], p["grad"], r, answer["theta"]))]
-    return "\n".join([acc, f"√r = {vec([math.sqrt(v) for v in r])}", *steps,
-                      "δ only guards against division by zero; it is negligible here."])
+    return "\n".join([acc, f"$\\sqrt{{r}} = {vec([math.sqrt(v) for v in r])}$", *steps,
+                      r"$\delta$ only guards against division by zero; it is negligible here."])
 
 
 def _old_accumulator(p: dict, rule: str):
@@ -114,20 +117,21 @@ def _with_theta(p: dict, rule: str, **wrong_step) -> dict:
 
 def _mistakes(rule: str) -> tuple[Mistake, ...]:
     common = (
-        Mistake("forgot-the-minus", "The step goes against the gradient: θ ← θ − ε g/(δ + √r).",
+        Mistake("forgot-the-minus", r"The step goes against the gradient: "
+                r"$\theta \leftarrow \theta - \epsilon g/(\delta + \sqrt{r})$.",
                 lambda p: _with_theta(p, rule, sign=1.0)),
-        Mistake("forgot-square-root", "Divide by √r (a gradient scale), not by r itself.",
+        Mistake("forgot-square-root", r"Divide by $\sqrt{r}$ (a gradient scale), not by $r$ itself.",
                 lambda p: _with_theta(p, rule, root=lambda r: r)),
-        Mistake("used-old-accumulator", "Update r first, then divide by the square root of the new r.",
+        Mistake("used-old-accumulator", "Update $r$ first, then divide by the square root of the new $r$.",
                 lambda p: _old_accumulator(p, rule)),
     )
     if rule == "adagrad":
         return common
     return common + (
-        Mistake("swapped-decay-weights", "ρ weights the old average and 1 − ρ the new squared gradient.",
+        Mistake("swapped-decay-weights", r"$\rho$ weights the old average and $1 - \rho$ the new squared gradient.",
                 lambda p: solve({**p, "rho": 1 - p["rho"]}, rule)),
-        Mistake("adagrad-accumulation", "RMSProp decays the old accumulator: r ← ρ r + (1 − ρ) g², "
-                "not r + g² (that is AdaGrad).", lambda p: solve(p, "adagrad")),
+        Mistake("adagrad-accumulation", r"RMSProp decays the old accumulator: $r \leftarrow \rho r + (1 - \rho) g^2$, "
+                "not $r + g^2$ (that is AdaGrad).", lambda p: solve(p, "adagrad")),
     )
 
 
@@ -143,8 +147,8 @@ def _generator(rule: str) -> Generator:
         solve=lambda p: solve(p, rule),
         prompt=lambda p: _prompt(p, rule),
         solution=lambda p: _solution(p, rule),
-        hints=lambda p: ["Update the accumulator r first, element by element.",
-                         "Each coordinate gets its own step size ε/(δ + √r)."],
+        hints=lambda p: ["Update the accumulator $r$ first, element by element.",
+                         r"Each coordinate gets its own step size $\epsilon/(\delta + \sqrt{r})$."],
         mistakes=_mistakes(rule),
         tags=("optimisation", rule),
         difficulty=2,

@@ -16,7 +16,7 @@ from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Matrix, Mistake, Parts, Vector
 from mpcheck.errors import ParamsError
-from mpcheck.text import exact_mat, exact_vec, mat, vec
+from mpcheck.text import bmatrix, exact_digits, exact_vec, mat, vec
 from mpcheck_ml.common import add, clean_mat, clean_vec, hadamard, matvec, outer, sigmoid, transpose
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
@@ -117,16 +117,17 @@ def _solve(p: dict) -> dict:
 
 
 def _prompt(p: dict) -> str:
-    f = {"relu": "ReLU", "sigmoid": "σ (sigmoid)", "tanh": "tanh"}[p["activation"]]
+    f = {"relu": r"\mathrm{ReLU}", "sigmoid": r"\sigma", "tanh": r"\tanh"}[p["activation"]]
     return "\n".join([
-        f"A two-layer MLP computes a = W1 x + b1, h = f(a), ŷ = W2 h + b2 with f = {f}, where",
-        f"x = {exact_vec(p['x'])},  b1 = {exact_vec(p['b1'])},  b2 = {exact_vec(p['b2'])},",
-        "W1 =", exact_mat(p["W1"]), "W2 =", exact_mat(p["W2"]),
-        f"Backpropagation has reached the output with upstream gradient ∂L/∂ŷ = {exact_vec(p['upstream'])}.",
+        f"A two-layer MLP computes $a = W_1 x + b_1$, $h = f(a)$, $\\hat{{y}} = W_2 h + b_2$ with $f = {f}$, where",
+        f"$x = {exact_vec(p['x'])}$, $b_1 = {exact_vec(p['b1'])}$, $b_2 = {exact_vec(p['b2'])}$,",
+        f"$$W_1 = {bmatrix(p['W1'], exact_digits(p['W1']))}, \\quad W_2 = {bmatrix(p['W2'], exact_digits(p['W2']))}$$",
+        f"Backpropagation has reached the output with upstream gradient "
+        f"$\\partial L/\\partial \\hat{{y}} = {exact_vec(p['upstream'])}$.",
         "Compute",
-        "  dW2: ∂L/∂W2 (same shape as W2)",
-        "  dW1: ∂L/∂W1 (same shape as W1)",
-        "  db1: ∂L/∂b1"])
+        r"  dW2: $\partial L/\partial W_2$ (the shape of $W_2$)",
+        r"  dW1: $\partial L/\partial W_1$ (the shape of $W_1$)",
+        r"  db1: $\partial L/\partial b_1$"])
 
 
 def _solution(p: dict) -> str:
@@ -135,16 +136,19 @@ def _solution(p: dict) -> str:
     dh = matvec(transpose(p["W2"]), g)
     gate = [act_prime(p["activation"], v) for v in a]
     grads = backward(p)
-    prime = {"relu": "[a > 0]", "sigmoid": "σ(a)(1 − σ(a))", "tanh": "1 − tanh(a)²"}[p["activation"]]
+    prime = {"relu": "[a > 0]", "sigmoid": r"\sigma(a)(1 - \sigma(a))", "tanh": r"1 - \tanh(a)^2"}[p["activation"]]
     return "\n".join([
-        f"Forward: a = W1 x + b1 = {vec(a)},  h = f(a) = {vec(h)}.",
-        f"∂L/∂W2 = g hᵀ with g = {vec(g)}:", mat(grads["dW2"]),
-        f"∂L/∂h = W2ᵀ g = {vec(dh)}.",
-        f"f'(a) = {prime} = {vec(gate)}.",
-        f"δ = ∂L/∂a = ∂L/∂h ⊙ f'(a) = {vec(grads['db1'])}  (this is also ∂L/∂b1).",
-        f"∂L/∂W1 = δ xᵀ with x = {vec(p['x'])}:", mat(grads["dW1"]),
-        "Each weight gradient is (gradient at the layer's output) × (layer's input)ᵀ, so it has the "
-        "weight's shape."])
+        f"Forward: $a = W_1 x + b_1 = {vec(a)}$ and $h = f(a) = {vec(h)}$.",
+        f"$\\partial L/\\partial W_2 = g h^\\top$ with $g = {vec(g)}$:",
+        mat(grads["dW2"], name=r"\partial L/\partial W_2"),
+        f"$\\partial L/\\partial h = W_2^\\top g = {vec(dh)}$.",
+        f"$f'(a) = {prime} = {vec(gate)}$.",
+        f"$\\delta = \\partial L/\\partial a = \\partial L/\\partial h \\odot f'(a) = {vec(grads['db1'])}$ "
+        r"(this is also $\partial L/\partial b_1$).",
+        f"$\\partial L/\\partial W_1 = \\delta x^\\top$ with $x = {vec(p['x'])}$:",
+        mat(grads["dW1"], name=r"\partial L/\partial W_1"),
+        r"Each weight gradient is (the gradient at the layer's output) times (the layer's input)$^\top$, so it "
+        "has the weight's shape."])
 
 
 def _transposed(p: dict) -> dict:
@@ -176,16 +180,18 @@ MLP_BACKPROP = Generator(
     solve=_solve,
     prompt=_prompt,
     solution=_solution,
-    hints=lambda p: ["Run the forward pass first: you need a and h.",
-                     "∂L/∂W2 = g hᵀ; then send the gradient back through W2ᵀ and through f'(a).",
-                     "∂L/∂W1 = δ xᵀ where δ = (W2ᵀ g) ⊙ f'(a)."],
+    hints=lambda p: ["Run the forward pass first: you need $a$ and $h$.",
+                     r"$\partial L/\partial W_2 = g h^\top$; then send the gradient back through $W_2^\top$ and "
+                     "through $f'(a)$.",
+                     r"$\partial L/\partial W_1 = \delta x^\top$ where $\delta = (W_2^\top g) \odot f'(a)$."],
     mistakes=(
-        Mistake("forgot-activation-derivative", "You skipped f'(a): the gradient through the activation is "
-                "multiplied element-wise by f'(a) before it reaches W1.", _forgot_gate),
-        Mistake("transposed-outer-product", "A weight gradient is (output gradient)(input)ᵀ, shaped like the "
+        Mistake("forgot-activation-derivative", "You skipped $f'(a)$: the gradient through the activation is "
+                "multiplied element-wise by $f'(a)$ before it reaches $W_1$.", _forgot_gate),
+        Mistake("transposed-outer-product", r"A weight gradient is (output gradient)(input)$^\top$, shaped like the "
                 "weight: yours is transposed.", _transposed),
-        Mistake("used-pre-activation", "W2 multiplies h = f(a), not a: ∂L/∂W2 = g hᵀ.", _pre_activation),
-        Mistake("derivative-at-activation", "f' is evaluated at the pre-activation a, not at h = f(a).",
+        Mistake("used-pre-activation", r"$W_2$ multiplies $h = f(a)$, not $a$: $\partial L/\partial W_2 = g h^\top$.",
+                _pre_activation),
+        Mistake("derivative-at-activation", "$f'$ is evaluated at the pre-activation $a$, not at $h = f(a)$.",
                 _derivative_at_h),
     ),
     tags=("backprop", "mlp", "gradient"),

@@ -102,18 +102,19 @@ def clean_mat(rows: Sequence[Sequence[float]]) -> list[Vec]:
 
 
 def log_name(x: float) -> str | None:
-    """"ln 3" when x is ±ln k for a small integer k ≥ 2 (the very float math.log(k) gives), else
+    """``\\ln 3`` when x is ±ln k for a small integer k ≥ 2 (the very float math.log(k) gives), else
     None: prompts show exact logs, and only for the number they stand for."""
     for k in range(2, 21):
         if abs(x) == math.log(k):
-            return ("−" if x < 0 else "") + f"ln {k}"
+            return ("-" if x < 0 else "") + f"\\ln {k}"
     return None
 
 
 def show(x: float) -> str:
-    """A param for a prompt: "ln 3 (≈ 1.099)" for logs of small integers, else every digit."""
+    """A param for a prompt (LaTeX, inside ``$…$``): ``\\ln 3 \\;(\\approx 1.099)`` for logs of small
+    integers, else every digit."""
     name = log_name(x)
-    return f"{name} (≈ {num(x)})" if name else exact(x)
+    return f"{name} \\;(\\approx {num(x)})" if name else exact(x)
 
 
 def paren(x: float, write=num) -> str:

@@ -18,7 +18,15 @@ beta = sp.Symbol("beta_1", positive=True)
 G, G2 = sp.Symbol("G", real=True), sp.Symbol("G_2", positive=True)
 t = sp.Symbol("t", integer=True, positive=True)
 i = sp.Symbol("i", integer=True, positive=True)
-m, g, v, E = sp.Function("m"), sp.Function("g"), sp.Function("v"), sp.Function("E")
+m, g, v = sp.Function("m"), sp.Function("g"), sp.Function("v")
+
+
+class E(sp.Function):
+    """The expectation, printed as 𝔼[·]."""
+
+    def _latex(self, printer) -> str:
+        return r"\mathbb{E}\left[" + printer._print(self.args[0]) + r"\right]"
+
 # a gradient distribution to take exact expectations over: values with their probabilities
 GRADIENTS = ((Fraction(-1), Fraction(1, 4)), (Fraction(2), Fraction(1, 2)), (Fraction(5), Fraction(1, 4)))
 BETAS = (Fraction(9, 10), Fraction(1, 2), Fraction(999, 1000))
@@ -92,29 +100,31 @@ def _geometric_series() -> tuple[bool, str]:
 def build() -> Walkthrough:
     total = sp.Sum(beta ** (t - i) * g(i), (i, 1, t))
     return Walkthrough(
-        title="Adam's bias correction: E(m_t) = (1 − β1^t) E(g), so m̂_t = m_t/(1 − β1^t) is unbiased",
-        assumptions=["m_0 = 0 (Adam's initialisation)", "0 ≤ β1 < 1",
-                     "stationary gradients: E[g_i] = G for every step i"],
+        title=r"Adam's bias correction: $\mathbb{E}[m_t] = (1 - \beta_1^t)\,\mathbb{E}[g]$, so "
+              r"$\hat{m}_t = m_t/(1 - \beta_1^t)$ is unbiased",
+        assumptions=["$m_0 = 0$ (Adam's initialisation)", r"$0 \le \beta_1 < 1$",
+                     r"stationary gradients: $\mathbb{E}[g_i] = G$ at every step $i$"],
         steps=[
-            Given(sp.Eq(m(t), beta * m(t - 1) + (1 - beta) * g(t)), "the first-moment update, from m_0 = 0"),
+            Given(sp.Eq(m(t), beta * m(t - 1) + (1 - beta) * g(t)), "the first-moment update, from $m_0 = 0$"),
             Step(sp.Eq(m(t), (1 - beta) * total),
-                 "unroll: g_i has been multiplied by β1 once for each of the t − i later steps",
+                 r"unroll: $g_i$ has been multiplied by $\beta_1$ once for each of the $t - i$ later steps",
                  check=predicate(_unrolling_matches, "recursion vs sum, t = 1..8", method="instances", count=MAX_T),
                  practice=None),
             Step(sp.Eq(E(m(t)), (1 - beta) * sp.Sum(beta ** (t - i) * G, (i, 1, t))),
-                 "linearity of expectation, with E[g_i] = G",
+                 r"linearity of expectation, with $\mathbb{E}[g_i] = G$",
                  check=predicate(_expectation_is_biased, "exact expectations"), practice=None),
             Step(sp.Mul(1 - beta, G, (1 - beta**t) / (1 - beta), evaluate=False),
-                 "geometric series: Σ_{i=1}^t β1^{t−i} = (1 − β1^t)/(1 − β1)",
+                 r"geometric series: $\sum_{i=1}^{t} \beta_1^{t-i} = (1 - \beta_1^t)/(1 - \beta_1)$",
                  check=predicate(_geometric_series, "geometric sum, t = 1..20", method="instances", count=20),
                  practice=None),
-            Step((1 - beta**t) * G, "cancel (1 − β1): the raw average is shrunk towards its zero start",
-                 hint="(1 − β1) appears in the numerator and the denominator."),
+            Step((1 - beta**t) * G, r"cancel the common factor: the raw average is shrunk towards its zero start",
+                 hint=r"$(1 - \beta_1)$ appears in the numerator and in the denominator."),
             Step(sp.Eq(E(m(t) / (1 - beta**t)), G),
-                 "divide by the known factor (1 − β1^t): m̂_t is unbiased",
+                 r"divide by the known factor $(1 - \beta_1^t)$: $\hat{m}_t$ is unbiased",
                  check=predicate(_corrected_is_unbiased, "exact expectations"), practice=None),
             Step(sp.Eq(E(v(t) / (1 - sp.Symbol("beta_2", positive=True) ** t)), G2),
-                 "the same argument for v_t with g_t² and β2 gives v̂_t = v_t/(1 − β2^t), unbiased for G_2 = E[g²]",
+                 r"the same argument for $v_t$, with $g_t^2$ and $\beta_2$, gives "
+                 r"$\hat{v}_t = v_t/(1 - \beta_2^t)$, unbiased for $G_2 = \mathbb{E}[g^2]$",
                  check=predicate(lambda: _corrected_is_unbiased(lambda x: x * x), "exact expectations of g²"),
                  practice=None),
         ])

@@ -16,7 +16,7 @@ from mpcheck.derive import Given, Step, Walkthrough, predicate
 K = 3
 p = sp.symbols("p_1:4", positive=True)
 q = sp.symbols("q_1:4", positive=True)
-H_pq, H_p, KL = sp.Symbol("H(p, q)"), sp.Symbol("H(p)"), sp.Symbol("D_KL")
+H_pq, H_p, KL = sp.Symbol("H(p, q)"), sp.Symbol("H(p)"), sp.Symbol(r"\mathrm{KL}(p \,\|\, q)")
 
 
 # H(p, q) = −Σ_k p_k log q_k
@@ -83,31 +83,31 @@ def build() -> Walkthrough:
     p1, p2, p3 = p
     q1, q2, q3 = q
     return Walkthrough(
-        title="Cross-entropy = entropy + KL: H(p, q) = H(p) + KL(p‖q)",
-        assumptions=[f"K = {K} outcomes (every line is the same with K terms)",
-                     "p_k, q_k > 0; for the inequality, Σ p_k = Σ q_k = 1"],
+        title=r"Cross-entropy = entropy + KL: $H(p, q) = H(p) + \mathrm{KL}(p \,\|\, q)$",
+        assumptions=[f"$K = {K}$ outcomes (every line is the same with $K$ terms)",
+                     r"$p_k, q_k > 0$; for the inequality, $\sum p_k = \sum q_k = 1$"],
         where={H_pq: cross_entropy_expr(), H_p: entropy_expr(), KL: kl_expr()},
         steps=[
             Given(sp.Eq(H_pq, -(p1 * sp.log(q1) + p2 * sp.log(q2) + p3 * sp.log(q3))),
-                  "cross-entropy: the expected code length under p of a code built for q"),
+                  "cross-entropy: the expected code length under $p$ of a code built for $q$"),
             Step(-sum(pk * sp.log(sp.Mul(pk, qk / pk, evaluate=False)) for pk, qk in zip(p, q)),
-                 "multiply and divide each q_k by p_k inside the log", practice=None),
+                 "multiply and divide each $q_k$ by $p_k$ inside the log", practice=None),
             Step(-(p1 * sp.log(p1) + p2 * sp.log(p2) + p3 * sp.log(p3))
                  - (p1 * sp.log(q1 / p1) + p2 * sp.log(q2 / p2) + p3 * sp.log(q3 / p3)),
-                 "log(ab) = log a + log b, split into two sums", practice=None),
+                 r"$\log(ab) = \log a + \log b$: split into two sums", practice=None),
             Step(-(p1 * sp.log(p1) + p2 * sp.log(p2) + p3 * sp.log(p3))
                  + (p1 * sp.log(p1 / q1) + p2 * sp.log(p2 / q2) + p3 * sp.log(p3 / q3)),
-                 "−log(q/p) = log(p/q)", hint="Flip the fraction inside the log and the sign in front.",
+                 r"$-\log(q/p) = \log(p/q)$", hint="Flip the fraction inside the log and the sign in front.",
                  practice=None),
-            Given(sp.Eq(H_p, entropy_expr()), "entropy of p"),
-            Given(sp.Eq(KL, kl_expr()), "KL divergence D_KL = KL(p‖q), an expectation under p"),
-            Step(sp.Eq(H_pq, H_p + KL), "the first sum is the entropy H(p), the second KL(p‖q)"),
+            Given(sp.Eq(H_p, entropy_expr()), "the entropy of $p$"),
+            Given(sp.Eq(KL, kl_expr()), "the KL divergence, an expectation under $p$"),
+            Step(sp.Eq(H_pq, H_p + KL), r"the first sum is the entropy $H(p)$, the second the divergence"),
             Step(sp.Le(-KL, 0),
-                 "Jensen (log is concave): Σ p log(q/p) ≤ log Σ p·(q/p) = log Σ q = log 1 = 0",
+                 r"Jensen ($\log$ is concave): $\sum p \log(q/p) \le \log \sum p \cdot (q/p) = \log \sum q = \log 1 = 0$",
                  check=predicate(_jensen_bound, "random distributions, K = 4"), practice=None),
-            Step(sp.Ge(KL, 0), "Gibbs' inequality: KL(p‖q) ≥ 0, with equality iff q = p",
+            Step(sp.Ge(KL, 0), r"Gibbs' inequality: $\mathrm{KL}(p \,\|\, q) \ge 0$, with equality if and only if $q = p$",
                  check=predicate(_gibbs_inequality, "random distributions, K = 2 to 10"), practice=None),
-            Step(sp.Ge(H_pq, H_p), "so H(p, q) ≥ H(p): H(p) does not depend on q, and minimising the "
-                 "cross-entropy over the model q minimises KL(p‖q)",
+            Step(sp.Ge(H_pq, H_p), r"so $H(p, q) \ge H(p)$: $H(p)$ does not depend on $q$, and minimising the "
+                 r"cross-entropy over the model $q$ minimises $\mathrm{KL}(p \,\|\, q)$",
                  check=predicate(_cross_entropy_bound, "random distributions, K = 2 to 10"), practice=None),
         ])

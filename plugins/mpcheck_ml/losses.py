@@ -20,7 +20,7 @@ from mpcheck_ml import distributions as D
 from mpcheck_ml.common import clean, cross_entropy, entropy, kl
 
 UNITS = ("nats", "bits")
-LOG = {"nats": "ln", "bits": "log₂"}
+LOG = {"nats": r"\ln", "bits": r"\log_2"}
 
 
 # ---- binary cross-entropy -------------------------------------------------------------------
@@ -62,22 +62,23 @@ def _solve_bce(p: dict) -> float:
 def _prompt_bce(p: dict) -> str:
     n = len(p["y"])
     if n == 1:
-        return (f"A binary classifier outputs ŷ = {exact(p['y_hat'][0])} for an example with label "
-                f"y = {exact(p['y'][0])}.\nCompute the binary cross-entropy loss (natural log, nats).")
-    return (f"A binary classifier outputs ŷ = {exact_vec(p['y_hat'])} for {n} examples with labels "
-            f"y = {exact_vec(p['y'])}.\nCompute the mean binary cross-entropy over the batch "
+        return (f"A binary classifier outputs $\\hat{{y}} = {exact(p['y_hat'][0])}$ for an example with label "
+                f"$y = {exact(p['y'][0])}$.\nCompute the binary cross-entropy loss (natural log, nats).")
+    return (f"A binary classifier outputs $\\hat{{y}} = {exact_vec(p['y_hat'])}$ for {n} examples with labels "
+            f"$y = {exact_vec(p['y'])}$.\nCompute the mean binary cross-entropy over the batch "
             "(natural log, nats), as nn.BCELoss does.")
 
 
 def _solution_bce(p: dict) -> str:
-    lines = ["BCE per example: ℓ = −y ln ŷ − (1 − y) ln(1 − ŷ); only one term survives for a 0/1 label."]
+    lines = [r"BCE per example: $\ell = -y \ln \hat{y} - (1 - y) \ln(1 - \hat{y})$; only one term survives "
+             "for a 0/1 label."]
     for i, (yi, pi) in enumerate(zip(p["y"], p["y_hat"]), 1):
         term = bce_terms([yi], [pi])[0]
-        lines.append(f"example {i}: −{num(yi)}·ln {num(pi)} − {num(1 - yi)}·ln {num(1 - pi)} = {num(term)}")
+        lines.append(f"Example {i}: $-{num(yi)} \\ln {num(pi)} - {num(1 - yi)} \\ln {num(1 - pi)} = {num(term)}$")
     if len(p["y"]) > 1:
         total = sum(bce_terms(p["y"], p["y_hat"]))
-        lines.append(f"Mean over {len(p['y'])} examples: {num(total)}/{len(p['y'])} = {num(_solve_bce(p))}")
-    lines.append(f"Answer: {num(_solve_bce(p))} nats")
+        lines.append(f"Mean over {len(p['y'])} examples: ${num(total)}/{len(p['y'])} = {num(_solve_bce(p))}$")
+    lines.append(f"Answer: ${num(_solve_bce(p))}$ nats")
     return "\n".join(lines)
 
 
@@ -90,18 +91,20 @@ BCE = Generator(
     solve=_solve_bce,
     prompt=_prompt_bce,
     solution=_solution_bce,
-    hints=lambda p: ["ℓ = −y log ŷ − (1 − y) log(1 − ŷ): with y = 1 only −log ŷ is left, with y = 0 "
-                     "only −log(1 − ŷ).", "Use the natural log, and average over the batch."],
+    hints=lambda p: [r"$\ell = -y \log \hat{y} - (1 - y) \log(1 - \hat{y})$: with $y = 1$ only $-\log \hat{y}$ "
+                     r"is left, with $y = 0$ only $-\log(1 - \hat{y})$.",
+                     "Use the natural log, and average over the batch."],
     mistakes=(
-        Mistake("log-base-2", "Use the natural log (nats), not log₂.",
+        Mistake("log-base-2", r"Use the natural log (nats), not $\log_2$.",
                 lambda p: clean(bce(p["y"], p["y_hat"], math.log2))),
-        Mistake("log-base-10", "Use the natural log (ln), not log₁₀.",
+        Mistake("log-base-10", r"Use the natural log ($\ln$), not $\log_{10}$.",
                 lambda p: clean(bce(p["y"], p["y_hat"], math.log10))),
         Mistake("sum-not-mean", "The batch loss is the mean over examples, not the sum.",
                 lambda p: clean(sum(bce_terms(p["y"], p["y_hat"]))) if len(p["y"]) > 1 else None),
         Mistake("forgot-the-minus", "A loss of probabilities below 1 is positive: BCE has a minus in front.",
                 lambda p: -_solve_bce(p)),
-        Mistake("swapped-terms", "log ŷ goes with y and log(1 − ŷ) with 1 − y: ŷ is the probability of label 1.",
+        Mistake("swapped-terms", r"$\log \hat{y}$ goes with $y$ and $\log(1 - \hat{y})$ with $1 - y$: "
+                r"$\hat{y}$ is the probability of label 1.",
                 lambda p: clean(bce([1 - v for v in p["y"]], p["y_hat"]))),
     ),
     tags=("loss", "bce"),
@@ -143,20 +146,20 @@ def _solve_ce(p: dict) -> float:
 
 
 def _terms(p: dict, q: list[float], log: str) -> str:
-    return " + ".join(f"{num(pi)}·{log} {num(qi)}" for pi, qi in zip(p["p"], q) if pi > 0)
+    return " + ".join(f"{num(pi)} {log} {num(qi)}" for pi, qi in zip(p["p"], q) if pi > 0)
 
 
 def _prompt_ce(p: dict) -> str:
-    return (f"The true distribution over {len(p['p'])} classes is p = {exact_vec(p['p'])} and the model "
-            f"predicts q = {exact_vec(p['q'])}.\nCompute the cross-entropy H(p, q) in {p['unit']}.")
+    return (f"The true distribution over {len(p['p'])} classes is $p = {exact_vec(p['p'])}$ and the model "
+            f"predicts $q = {exact_vec(p['q'])}$.\nCompute the cross-entropy $H(p, q)$ in {p['unit']}.")
 
 
 def _solution_ce(p: dict) -> str:
     log = LOG[p["unit"]]
     return "\n".join([
-        f"H(p, q) = −Σ p_i {log} q_i (terms with p_i = 0 drop out)",
-        f"= −({_terms(p, p['q'], log)})",
-        f"= {num(_solve_ce(p))} {p['unit']}"])
+        f"$H(p, q) = -\\sum_i p_i {log} q_i$ (terms with $p_i = 0$ drop out)",
+        f"$= -({_terms(p, p['q'], log)})$",
+        f"$= {num(_solve_ce(p))}$ {p['unit']}"])
 
 
 def _swapped(p: dict):
@@ -175,16 +178,17 @@ CROSS_ENTROPY = Generator(
     solve=_solve_ce,
     prompt=_prompt_ce,
     solution=_solution_ce,
-    hints=lambda p: ["H(p, q) = −Σ p_i log q_i: the true distribution weights the log of the model's.",
-                     f"Work in {p['unit']}: use {LOG[p['unit']]}."],
+    hints=lambda p: [r"$H(p, q) = -\sum_i p_i \log q_i$: the true distribution weights the log of the model's.",
+                     f"Work in {p['unit']}: use ${LOG[p['unit']]}$."],
     mistakes=(
-        Mistake("wrong-log-base", "Check the unit: nats use ln, bits use log₂.",
+        Mistake("wrong-log-base", r"Check the unit: nats use $\ln$, bits use $\log_2$.",
                 lambda p: clean(cross_entropy(p["p"], p["q"], not _unit_bits(p)))),
-        Mistake("swapped-arguments", "H(p, q) = −Σ p log q: p (the truth) weights, q (the model) goes in the log.",
+        Mistake("swapped-arguments", r"$H(p, q) = -\sum p \log q$: $p$ (the truth) weights, $q$ (the model) "
+                "goes in the log.",
                 _swapped),
-        Mistake("entropy-instead-of-cross-entropy", "That is H(p), the entropy of p alone; the cross-entropy "
-                "adds KL(p‖q).", lambda p: clean(entropy(p["p"], _unit_bits(p)))),
-        Mistake("forgot-the-minus", "Logs of probabilities are ≤ 0, so H(p, q) = −Σ p log q needs the minus.",
+        Mistake("entropy-instead-of-cross-entropy", "That is $H(p)$, the entropy of $p$ alone; the cross-entropy "
+                r"adds $\mathrm{KL}(p \,\|\, q)$.", lambda p: clean(entropy(p["p"], _unit_bits(p)))),
+        Mistake("forgot-the-minus", r"Logs of probabilities are $\le 0$, so $H(p, q) = -\sum p \log q$ needs the minus.",
                 lambda p: -_solve_ce(p)),
     ),
     tags=("loss", "cross-entropy", "information"),
@@ -200,20 +204,22 @@ def _solve_relation(p: dict) -> dict:
 
 
 def _prompt_relation(p: dict) -> str:
-    return (f"Let p = {exact_vec(p['p'])} (the data) and q = {exact_vec(p['q'])} (the model). In {p['unit']}, compute\n"
-            "  entropy: H(p)\n  kl: KL(p‖q)\n  cross_entropy: H(p, q)\n"
-            "and check that H(p, q) = H(p) + KL(p‖q).")
+    return (f"Let $p = {exact_vec(p['p'])}$ (the data) and $q = {exact_vec(p['q'])}$ (the model). In {p['unit']}, compute\n"
+            "  entropy: $H(p)$\n  kl: $\\mathrm{KL}(p \\,\\|\\, q)$\n  cross_entropy: $H(p, q)$\n"
+            "and check that $H(p, q) = H(p) + \\mathrm{KL}(p \\,\\|\\, q)$.")
 
 
 def _solution_relation(p: dict) -> str:
     log, unit, a = LOG[p["unit"]], p["unit"], _solve_relation(p)
-    ratios = " + ".join(f"{num(pi)}·{log}({num(pi)}/{num(qi)})" for pi, qi in zip(p["p"], p["q"]) if pi > 0)
+    ratios = " + ".join(f"{num(pi)} {log}({num(pi)}/{num(qi)})" for pi, qi in zip(p["p"], p["q"]) if pi > 0)
     return "\n".join([
-        f"H(p) = −Σ p_i {log} p_i = −({_terms(p, p['p'], log)}) = {num(a['entropy'])} {unit}",
-        f"KL(p‖q) = Σ p_i {log}(p_i/q_i) = {ratios} = {num(a['kl'])} {unit}",
-        f"H(p, q) = −Σ p_i {log} q_i = −({_terms(p, p['q'], log)}) = {num(a['cross_entropy'])} {unit}",
-        f"Check: H(p) + KL(p‖q) = {num(a['entropy'])} + {num(a['kl'])} = {num(a['entropy'] + a['kl'])} = H(p, q).",
-        "Minimising the cross-entropy over q therefore minimises KL(p‖q): H(p) does not depend on q."])
+        f"$H(p) = -\\sum_i p_i {log} p_i = -({_terms(p, p['p'], log)}) = {num(a['entropy'])}$ {unit}",
+        f"$\\mathrm{{KL}}(p \\,\\|\\, q) = \\sum_i p_i {log}(p_i/q_i) = {ratios} = {num(a['kl'])}$ {unit}",
+        f"$H(p, q) = -\\sum_i p_i {log} q_i = -({_terms(p, p['q'], log)}) = {num(a['cross_entropy'])}$ {unit}",
+        f"Check: $H(p) + \\mathrm{{KL}}(p \\,\\|\\, q) = {num(a['entropy'])} + {num(a['kl'])} = "
+        f"{num(a['entropy'] + a['kl'])} = H(p, q)$.",
+        r"Minimising the cross-entropy over $q$ therefore minimises $\mathrm{KL}(p \,\|\, q)$: $H(p)$ does not "
+        "depend on $q$."])
 
 
 def _reversed_kl(p: dict):
@@ -228,22 +234,25 @@ def _other_unit(p: dict) -> dict:
 
 ENTROPY_KL_RELATION = Generator(
     id="ml.entropy-kl-relation",
-    title="Cross-entropy = entropy + KL divergence",
+    title="Cross-entropy as entropy plus KL divergence",
     answer_kind=Parts({"entropy": Real(), "kl": Real(), "cross_entropy": Real()}),
     sample_params=lambda rng: _sample_pq(rng, one_hot_p=False),
     validate_params=_validate_pq,
     solve=_solve_relation,
     prompt=_prompt_relation,
     solution=_solution_relation,
-    hints=lambda p: ["KL(p‖q) = Σ p_i log(p_i/q_i): the expectation is under p, the first argument.",
-                     "H(p, q) − H(p) = Σ p_i (log p_i − log q_i) = KL(p‖q)."],
+    hints=lambda p: [r"$\mathrm{KL}(p \,\|\, q) = \sum_i p_i \log(p_i/q_i)$: the expectation is under $p$, "
+                     "the first argument.",
+                     r"$H(p, q) - H(p) = \sum_i p_i (\log p_i - \log q_i) = \mathrm{KL}(p \,\|\, q)$."],
     mistakes=(
-        Mistake("kl-reversed", "KL is not symmetric: KL(p‖q) averages log(p/q) under p, not under q.",
+        Mistake("kl-reversed", r"KL is not symmetric: $\mathrm{KL}(p \,\|\, q)$ averages $\log(p/q)$ under $p$, "
+                "not under $q$.",
                 _reversed_kl),
-        Mistake("wrong-log-base", "Check the unit: nats use ln, bits use log₂.", _other_unit),
-        Mistake("kl-sign-flipped", "KL(p‖q) = Σ p log(p/q) ≥ 0 (Gibbs' inequality); yours has the wrong sign.",
+        Mistake("wrong-log-base", r"Check the unit: nats use $\ln$, bits use $\log_2$.", _other_unit),
+        Mistake("kl-sign-flipped", r"$\mathrm{KL}(p \,\|\, q) = \sum p \log(p/q) \ge 0$ (Gibbs' inequality); "
+                "yours has the wrong sign.",
                 lambda p: {**_solve_relation(p), "kl": -_solve_relation(p)["kl"]}),
-        Mistake("entropy-of-q", "H(p) is the entropy of the data distribution p, not of the model q.",
+        Mistake("entropy-of-q", "$H(p)$ is the entropy of the data distribution $p$, not of the model $q$.",
                 lambda p: {**_solve_relation(p), "entropy": clean(entropy(p["q"], _unit_bits(p)))}),
     ),
     tags=("loss", "cross-entropy", "kl", "information"),

@@ -77,15 +77,18 @@ def _validate(p: dict) -> None:
 
 
 def _prompt(p: dict, nesterov: bool) -> str:
-    rule = ("v ← αv − ε∇L(θ + αv), then θ ← θ + v   (Nesterov: the gradient at the look-ahead point)"
-            if nesterov else "v ← αv − ε∇L(θ), then θ ← θ + v   (Polyak momentum)")
-    curv = " + ".join(f"{exact(a)}·θ{i + 1}²" for i, a in enumerate(p["curvature"]))
+    rule = (r"$v \leftarrow \alpha v - \epsilon \nabla L(\theta + \alpha v)$, then $\theta \leftarrow \theta + v$ "
+            "(Nesterov: the gradient at the look-ahead point)"
+            if nesterov else r"$v \leftarrow \alpha v - \epsilon \nabla L(\theta)$, then "
+            r"$\theta \leftarrow \theta + v$ (Polyak momentum)")
+    curv = " + ".join(f"{exact(a)} \\theta_{i + 1}^2" for i, a in enumerate(p["curvature"]))
     return "\n".join([
-        f"Minimise L(θ) = ½({curv}), whose gradient is ∇L(θ) = {exact_vec(p['curvature'])} ⊙ θ.",
-        f"Start at θ0 = {exact_vec(p['theta'])} with velocity v0 = {exact_vec(p['v'])}, learning rate ε = {exact(p['lr'])} "
-        f"and momentum α = {exact(p['momentum'])}. Each step does",
+        f"Minimise $L(\\theta) = \\frac{{1}}{{2}}({curv})$, whose gradient is "
+        f"$\\nabla L(\\theta) = {exact_vec(p['curvature'])} \\odot \\theta$.",
+        f"Start at $\\theta_0 = {exact_vec(p['theta'])}$ with velocity $v_0 = {exact_vec(p['v'])}$, learning rate "
+        f"$\\epsilon = {exact(p['lr'])}$ and momentum $\\alpha = {exact(p['momentum'])}$. Each step does",
         f"  {rule}.",
-        "Give v1, theta1 (after step 1) and v2, theta2 (after step 2)."])
+        r"Give v1, theta1 (after step 1) and v2, theta2 (after step 2): $v_1$, $\theta_1$, $v_2$, $\theta_2$."])
 
 
 def _solution(p: dict, nesterov: bool) -> str:
@@ -95,34 +98,40 @@ def _solution(p: dict, nesterov: bool) -> str:
     for step in (1, 2):
         if nesterov:
             point = add(theta, scale(a, v))
-            lines.append(f"Step {step}: look-ahead θ + αv = {vec(theta)} + {num(a)}·{vec(v)} = {vec(point)}, "
-                         f"gradient there {vec(p['curvature'])} ⊙ {vec(point)} = {vec(grad(p, point))}")
+            lines.append(f"Step {step}: the look-ahead $\\theta + \\alpha v = {vec(theta)} + {num(a)} \\cdot {vec(v)} "
+                         f"= {vec(point)}$, the gradient there ${vec(p['curvature'])} \\odot {vec(point)} = "
+                         f"{vec(grad(p, point))}$")
             g = grad(p, point)
         else:
             g = grad(p, theta)
-            lines.append(f"Step {step}: gradient ∇L(θ) = {vec(p['curvature'])} ⊙ {vec(theta)} = {vec(g)}")
+            lines.append(f"Step {step}: the gradient $\\nabla L(\\theta) = {vec(p['curvature'])} \\odot {vec(theta)} "
+                         f"= {vec(g)}$")
         v_new, theta_new = answer[f"v{step}"], answer[f"theta{step}"]
-        lines += [f"  v{step} = αv − εg = {num(a)}·{vec(v)} − {num(eps)}·{vec(g)} = {vec(v_new)}",
-                  f"  θ{step} = θ + v = {vec(theta)} + {vec(v_new)} = {vec(theta_new)}"]
+        lines += [f"$v_{step} = \\alpha v - \\epsilon g = {num(a)} \\cdot {vec(v)} - {num(eps)} \\cdot {vec(g)} "
+                  f"= {vec(v_new)}$",
+                  f"$\\theta_{step} = \\theta + v = {vec(theta)} + {vec(v_new)} = {vec(theta_new)}$"]
         theta, v = theta_new, v_new
     return "\n".join(lines)
 
 
 def _mistakes(nesterov: bool) -> tuple[Mistake, ...]:
-    other = ("no-look-ahead", "Nesterov evaluates the gradient at the look-ahead point θ + αv, not at θ.") \
-        if nesterov else ("used-look-ahead", "Polyak momentum takes the gradient at θ itself; the look-ahead "
-                          "θ + αv is Nesterov's variant.")
+    other = ("no-look-ahead", r"Nesterov evaluates the gradient at the look-ahead point $\theta + \alpha v$, "
+             r"not at $\theta$.") \
+        if nesterov else ("used-look-ahead", r"Polyak momentum takes the gradient at $\theta$ itself; the look-ahead "
+                          r"$\theta + \alpha v$ is Nesterov's variant.")
     return (
-        Mistake("forgot-the-minus", "The velocity moves against the gradient: v ← αv − ε∇L.",
+        Mistake("forgot-the-minus", r"The velocity moves against the gradient: $v \leftarrow \alpha v - \epsilon \nabla L$.",
                 lambda p: run(p, nesterov, sign=1.0)),
-        Mistake("momentum-sign-convention", "In this convention v is the step itself: v ← αv − ε∇L and "
-                "θ ← θ + v. You used v ← αv + ε∇L, θ ← θ − v with the given v0, which flips its direction.",
+        Mistake("momentum-sign-convention", r"In this convention $v$ is the step itself: "
+                r"$v \leftarrow \alpha v - \epsilon \nabla L$ and $\theta \leftarrow \theta + v$. You used "
+                r"$v \leftarrow \alpha v + \epsilon \nabla L$ and $\theta \leftarrow \theta - v$ with the given $v_0$, "
+                "which flips its direction.",
                 lambda p: run(p, nesterov, flipped_velocity=True)),
-        Mistake("forgot-momentum", "You dropped the αv term: that is plain gradient descent, not momentum.",
+        Mistake("forgot-momentum", r"You dropped the $\alpha v$ term: that is plain gradient descent, not momentum.",
                 lambda p: run(p, nesterov, alpha=0.0)),
-        Mistake("stale-gradient", "Recompute the gradient at the new point for step 2; it changes as θ moves.",
+        Mistake("stale-gradient", r"Recompute the gradient at the new point for step 2; it changes as $\theta$ moves.",
                 lambda p: run(p, nesterov, stale=True)),
-        Mistake("used-old-velocity", "Update v first, then move θ with the new v: θ ← θ + v uses this "
+        Mistake("used-old-velocity", r"Update $v$ first, then move $\theta$ with the new $v$: $\theta \leftarrow \theta + v$ uses this "
                 "step's velocity, not the previous one.", lambda p: run(p, nesterov, old_velocity=True)),
         Mistake(other[0], other[1], lambda p: run(p, not nesterov)),
     )
@@ -141,9 +150,10 @@ def _generator(nesterov: bool) -> Generator:
         solve=lambda p: run(p, nesterov),
         prompt=lambda p: _prompt(p, nesterov),
         solution=lambda p: _solution(p, nesterov),
-        hints=lambda p: ["Update v first, then θ with the new v.",
-                         "Nesterov: evaluate ∇L at θ + αv." if nesterov else "The gradient is taken at the current θ.",
-                         "Step 2 needs the gradient at θ1, not θ0."],
+        hints=lambda p: [r"Update $v$ first, then $\theta$ with the new $v$.",
+                         r"Nesterov: evaluate $\nabla L$ at $\theta + \alpha v$." if nesterov
+                         else r"The gradient is taken at the current $\theta$.",
+                         r"Step 2 needs the gradient at $\theta_1$, not $\theta_0$."],
         mistakes=_mistakes(nesterov),
         tags=("optimisation", "momentum", *(("nesterov",) if nesterov else ())),
         difficulty=2,

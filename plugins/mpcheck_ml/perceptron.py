@@ -69,25 +69,25 @@ def _validate(p: dict) -> None:
 
 
 def _prompt(p: dict) -> str:
-    return (f"A perceptron with weights w = {exact_vec(p['w'])} and bias b = {exact(p['b'])} sees the example "
-            f"x = {exact_vec(p['x'])} with label y = {exact(p['y'])}. Learning rate η = {exact(p['lr'])}.\n"
-            "Apply one step of the perceptron rule: if y(wᵀx + b) ≤ 0, then w ← w + η y x and b ← b + η y; "
-            "otherwise nothing changes.\nGive the new w and b.")
+    return (f"A perceptron with weights $w = {exact_vec(p['w'])}$ and bias $b = {exact(p['b'])}$ sees the example "
+            f"$x = {exact_vec(p['x'])}$ with label $y = {exact(p['y'])}$. Learning rate $\\eta = {exact(p['lr'])}$.\n"
+            r"Apply one step of the perceptron rule: if $y(w^\top x + b) \le 0$, then $w \leftarrow w + \eta y x$ "
+            r"and $b \leftarrow b + \eta y$; otherwise nothing changes." + "\nGive the new $w$ and $b$.")
 
 
 def _solution(p: dict) -> str:
-    s = p["y"] * margin(p)
-    # every digit: the sign of the margin decides, and rounding could flip it
-    lines = [f"wᵀx + b = {exact(clean(dot(p['w'], p['x'])))} + {paren(p['b'], exact)} = {exact(s)}; "
-             f"y(wᵀx + b) = {num(p['y'])} · {paren(s, exact)} = {exact(margin(p))}."]
+    s = dot(p["w"], p["x"]) + p["b"]
+    lines = [f"$w^\\top x + b = {num(dot(p['w'], p['x']))} + {paren(p['b'])} = {num(s)}$; "
+             f"$y(w^\\top x + b) = {exact(p['y'])} \\cdot {paren(s)} = {num(margin(p))}$."]
     new = step(p)
     if margin(p) > 0:
-        lines.append("That is positive: the example is classified correctly, so w and b stay as they are.")
+        lines.append("That is positive: the example is classified correctly, so $w$ and $b$ stay as they are.")
     else:
-        lines += ["That is ≤ 0: a mistake, so update.",
-                  f"w ← w + η y x = {vec(p['w'])} + {num(p['lr'])}·({num(p['y'])})·{vec(p['x'])} = {vec(new['w'])}",
-                  f"b ← b + η y = {num(p['b'])} + {num(p['lr'])}·({num(p['y'])}) = {num(new['b'])}"]
-    lines.append(f"Answer: w = {exact_vec(new['w'])}, b = {exact(new['b'])}")
+        lines += [r"That is $\le 0$: a mistake, so update.",
+                  f"$w \\leftarrow w + \\eta y x = {vec(p['w'])} + {num(p['lr'])} \\cdot ({num(p['y'])}) \\cdot "
+                  f"{vec(p['x'])} = {vec(new['w'])}$",
+                  f"$b \\leftarrow b + \\eta y = {num(p['b'])} + {num(p['lr'])} \\cdot ({num(p['y'])}) = {num(new['b'])}$"]
+    lines.append(f"Answer: $w = {exact_vec(new['w'])}$, $b = {exact(new['b'])}$")
     return "\n".join(lines)
 
 
@@ -106,18 +106,18 @@ PERCEPTRON_STEP = Generator(
     solve=step,
     prompt=_prompt,
     solution=_solution,
-    hints=lambda p: ["First decide whether the example is misclassified: the sign of y(wᵀx + b).",
-                     "Only a mistake triggers an update, and it moves w towards y·x."],
+    hints=lambda p: [r"First decide whether the example is misclassified: the sign of $y(w^\top x + b)$.",
+                     "Only a mistake triggers an update, and it moves $w$ towards $y x$."],
     mistakes=(
-        Mistake("wrong-branch", "Check the test y(wᵀx + b) ≤ 0: the perceptron updates on mistakes and only "
+        Mistake("wrong-branch", r"Check the test $y(w^\top x + b) \le 0$: the perceptron updates on mistakes and only "
                 "on mistakes.", _wrong_branch),
         # (ignoring the label y = −1 gives the same numbers, so one mistake covers both)
-        Mistake("update-sign-flipped", "The update adds η y x and η y, moving wᵀx + b towards the label; yours "
-                "moved it away (did you subtract, or drop a label y = −1?).",
+        Mistake("update-sign-flipped", r"The update adds $\eta y x$ and $\eta y$, moving $w^\top x + b$ towards the "
+                "label; yours moved it away (did you subtract, or drop a label $y = -1$?).",
                 lambda p: step(p, sign=-1) if margin(p) <= 0 else None),
-        Mistake("forgot-learning-rate", "Scale the update by the learning rate: w ← w + η y x.",
+        Mistake("forgot-learning-rate", r"Scale the update by the learning rate: $w \leftarrow w + \eta y x$.",
                 lambda p: step({**p, "lr": 1}) if margin(p) <= 0 and p["lr"] != 1 else None),
-        Mistake("forgot-bias-update", "The bias updates too: b ← b + η y.",
+        Mistake("forgot-bias-update", r"The bias updates too: $b \leftarrow b + \eta y$.",
                 lambda p: step(p, update_bias=False) if margin(p) <= 0 else None),
     ),
     tags=("perceptron", "linear-classifier"),

@@ -53,9 +53,10 @@ def _solve(p: dict) -> list[float]:
 
 def _prompt(p: dict) -> str:
     n = len(p["logits"])
-    return (f"A classifier over {n} classes (numbered 0 to {n - 1}) outputs logits z = {show_vec(p['logits'])}. "
-            f"The true class is {p['target']}.\nWith ŷ = softmax(z) and the cross-entropy loss "
-            "L = −Σ_k y_k log ŷ_k (y one-hot), compute the gradient ∂L/∂z.")
+    return (f"A classifier over {n} classes (numbered 0 to {n - 1}) outputs logits $z = {show_vec(p['logits'])}$. "
+            f"The true class is ${p['target']}$.\nWith $\\hat{{y}} = \\operatorname{{softmax}}(z)$ and the "
+            r"cross-entropy loss $L = -\sum_k y_k \log \hat{y}_k$ ($y$ one-hot), compute the gradient "
+            r"$\partial L/\partial z$.")
 
 
 def _solution(p: dict) -> str:
@@ -65,24 +66,26 @@ def _solution(p: dict) -> str:
     exact = all(v == 0 or (v > 0 and log_name(v)) for v in z)
     if exact:
         ks = [round(math.exp(v)) for v in z]
-        step = (f"e^z = {vec(ks)}, Σ = {sum(ks)}, so ŷ = [" +
-                ", ".join(f"{k}/{sum(ks)}" for k in ks) + f"] = {vec(y_hat)}")
+        step = (f"$e^z = {vec(ks)}$ with $\\sum = {sum(ks)}$, so $\\hat{{y}} = [" +
+                ", ".join(f"{k}/{sum(ks)}" for k in ks) + f"] = {vec(y_hat)}$")
     elif max(abs(v) for v in z) <= 30:
         exps = [math.exp(v) for v in z]
-        step = f"e^z = {vec(exps)}, Σ = {num(sum(exps))}, so ŷ = e^z/Σ = {vec(y_hat)}"
+        step = (f"$e^z = {vec(exps)}$ with $\\sum = {num(sum(exps))}$, so "
+                f"$\\hat{{y}} = e^z/\\sum = {vec(y_hat)}$")
     else:
         # e^1000 overflows a double: shift by the largest logit first, the ratios do not change
         top = max(z)
         exps = [math.exp(v - top) for v in z]
-        step = (f"with m = max z = {num(top)}: e^(z − m) = {vec(exps)}, Σ = {num(sum(exps))}, "
-                f"so ŷ = e^(z − m)/Σ = {vec(y_hat)}")
+        step = (f"with $m = \\max z = {num(top)}$: $e^{{z - m}} = {vec(exps)}$ with $\\sum = {num(sum(exps))}$, "
+                f"so $\\hat{{y}} = e^{{z - m}}/\\sum = {vec(y_hat)}$")
     return "\n".join([
-        "For softmax followed by cross-entropy, ∂L/∂z_i = ŷ_i − y_i: the −y_i/ŷ_i from the log cancels "
-        "against the softmax Jacobian ŷ_k([k = i] − ŷ_i), off-diagonal terms included.",
+        r"For softmax followed by cross-entropy, $\partial L/\partial z_i = \hat{y}_i - y_i$: the "
+        r"$-y_i/\hat{y}_i$ from the log cancels against the softmax Jacobian "
+        r"$\hat{y}_k([k = i] - \hat{y}_i)$, off-diagonal terms included.",
         step,
-        f"y = onehot({t}) = {vec(one_hot(t, len(z)))}",
-        f"∂L/∂z = ŷ − y = {vec(_solve(p))}",
-        "Check: the entries sum to 0, since Σ ŷ = Σ y = 1."])
+        f"$y = \\operatorname{{onehot}}({t}) = {vec(one_hot(t, len(z)))}$",
+        f"$\\partial L/\\partial z = \\hat{{y}} - y = {vec(_solve(p))}$",
+        r"Check: the entries sum to 0, since $\sum \hat{y} = \sum y = 1$."])
 
 
 def _diagonal_only(p: dict) -> list[float]:
@@ -99,28 +102,31 @@ def _wrt_probabilities(p: dict) -> list[float]:
 
 SOFTMAX_CE_GRAD = Generator(
     id="ml.softmax-ce-grad",
-    title="Gradient of softmax + cross-entropy w.r.t. the logits",
+    title="Gradient of softmax and cross-entropy with respect to the logits",
     answer_kind=Vector(),
     sample_params=_sample,
     validate_params=_validate,
     solve=_solve,
     prompt=_prompt,
     solution=_solution,
-    hints=lambda p: ["Compute ŷ = softmax(z) first.",
-                     "The combined gradient is remarkably simple: ∂L/∂z = ŷ − y."],
+    hints=lambda p: [r"Compute $\hat{y} = \operatorname{softmax}(z)$ first.",
+                     r"The combined gradient is remarkably simple: $\partial L/\partial z = \hat{y} - y$."],
     mistakes=(
-        Mistake("softmax-diagonal-only", "You used only the diagonal of the softmax Jacobian, ŷ_i(1 − ŷ_i). "
-                "The off-diagonal terms −ŷ_k ŷ_i make the other entries ŷ_i, not 0: ∂L/∂z = ŷ − y.",
+        Mistake("softmax-diagonal-only", r"You used only the diagonal of the softmax Jacobian, "
+                r"$\hat{y}_i(1 - \hat{y}_i)$. The off-diagonal terms $-\hat{y}_k \hat{y}_i$ make the other entries "
+                r"$\hat{y}_i$, not 0: $\partial L/\partial z = \hat{y} - y$.",
                 _diagonal_only),
-        Mistake("sign-flipped", "The sign is flipped: ∂L/∂z = ŷ − y (raising the true logit lowers the loss, "
-                "so its gradient entry is negative).",
+        Mistake("sign-flipped", r"The sign is flipped: $\partial L/\partial z = \hat{y} - y$ (raising the true "
+                "logit lowers the loss, so its gradient entry is negative).",
                 lambda p: clean_vec(sub(one_hot(p["target"], len(p["logits"])), softmax(p["logits"])))),
-        Mistake("forgot-one-hot", "That is ŷ alone; subtract the one-hot target: ∂L/∂z = ŷ − y.",
+        Mistake("forgot-one-hot", r"That is $\hat{y}$ alone; subtract the one-hot target: "
+                r"$\partial L/\partial z = \hat{y} - y$.",
                 lambda p: clean_vec(softmax(p["logits"]))),
-        Mistake("forgot-softmax", "Apply the softmax to the logits first: ∂L/∂z = softmax(z) − y, not z − y.",
+        Mistake("forgot-softmax", r"Apply the softmax to the logits first: "
+                r"$\partial L/\partial z = \operatorname{softmax}(z) - y$, not $z - y$.",
                 lambda p: clean_vec(sub(p["logits"], one_hot(p["target"], len(p["logits"]))))),
-        Mistake("gradient-wrt-probabilities", "That is ∂L/∂ŷ = −y/ŷ; chain it through the softmax to get "
-                "∂L/∂z = ŷ − y.", _wrt_probabilities),
+        Mistake("gradient-wrt-probabilities", r"That is $\partial L/\partial \hat{y} = -y/\hat{y}$; chain it "
+                r"through the softmax to get $\partial L/\partial z = \hat{y} - y$.", _wrt_probabilities),
     ),
     tags=("softmax", "cross-entropy", "gradient"),
     difficulty=2,

@@ -1,6 +1,6 @@
 """Built-in topic: Recurrent networks (course chapter 2)."""
 
-from mpcheck.api import Reference, Topic, hookimpl
+from mpcheck.api import Topic, hookimpl
 
 TOPIC = Topic("rnn", "Recurrent networks", chapter="2", summary="Vanilla RNNs, BPTT, vanishing and exploding gradients, clipping, LSTM.")
 
@@ -30,20 +30,7 @@ def register_derivations(register):
 
 @hookimpl
 def register_references(register):
+    from mpcheck_rnn.references import REFERENCES
+
     for reference in REFERENCES:
         register(reference)
-
-
-REFERENCES = (
-    Reference("rnn", "rnn-bptt", "Vanilla RNN with hand-written backpropagation through time",
-              oracle="torch.autograd (and torch.nn.RNN for the forward pass)",
-              run="mpcheck_rnn.references.rnn:check_rnn_bptt", source="mpcheck_rnn.references.rnn",
-              tags=("bptt", "backward")),
-    Reference("rnn", "lstm-cell", "LSTM cell, gate order i, f, o, g",
-              oracle="torch.nn.LSTMCell", run="mpcheck_rnn.references.lstm:check_lstm_cell",
-              source="mpcheck_rnn.references.lstm", tags=("lstm",)),
-    Reference("rnn", "clip-grad-norm", "Gradient clipping by global norm",
-              oracle="torch.nn.utils.clip_grad_norm_",
-              run="mpcheck_rnn.references.clipping:check_clip_grad_norm",
-              source="mpcheck_rnn.references.clipping", tags=("clipping",)),
-)

@@ -96,11 +96,13 @@ def validate(p: dict) -> None:
 def prompt(p: dict) -> str:
     T = len(p["x"])
     return "\n".join([
-        f"A scalar RNN runs for T = {T} steps: h_t = tanh(w·h_{{t−1}} + u·x_t), "
-        f"with w = {exact(p['w'])}, u = {exact(p['u'])}, h_0 = {exact(p['h0'])},",
-        f"inputs x = {exact_vec(p['x'])} and the loss L = ½(h_{T} − y)² with target y = {exact(p['y'])}.",
-        "By backpropagation through time, ∂L/∂w = Σ_k ∂L/∂h_T · ∂h_T/∂h_k · ∂⁺h_k/∂w.",
-        f"Give the contribution of each step k = 1..{T} (as a vector, in that order) and the total ∂L/∂w.",
+        f"A scalar RNN runs for $T = {T}$ steps: $h_t = \\tanh(w h_{{t-1}} + u x_t)$, "
+        f"with $w = {exact(p['w'])}$, $u = {exact(p['u'])}$, $h_0 = {exact(p['h0'])}$,",
+        f"inputs $x = {exact_vec(p['x'])}$ and the loss $L = \\frac{{1}}{{2}}(h_{T} - y)^2$ with target $y = {exact(p['y'])}$.",
+        r"By backpropagation through time, $\frac{\partial L}{\partial w} = \sum_k \frac{\partial L}{\partial h_T} "
+        r"\frac{\partial h_T}{\partial h_k} \frac{\partial^+ h_k}{\partial w}$.",
+        f"Give the contribution of each step $k = 1, \\ldots, {T}$ (as a vector, in that order) and the "
+        r"total $\partial L/\partial w$.",
     ])
 
 
@@ -108,41 +110,42 @@ def solution(p: dict) -> str:
     h = states(p)
     T = len(p["x"])
     terms = contributions(p)
-    lines = ["Forward: " + ", ".join(f"h_{t} = tanh({num(p['w'])}·{factor(h[t - 1])} + {num(p['u'])}·"
-                                     f"{factor(p['x'][t - 1])}) = {num(h[t])}" for t in range(1, T + 1)),
-             f"∂L/∂h_{T} = h_{T} − y = {num(h[T])} − {factor(p['y'])} = {num(h[T] - p['y'])}",
-             "Each step k: ∂h_T/∂h_k = Π_{i=k+1..T} w(1 − h_i²), ∂⁺h_k/∂w = (1 − h_k²)·h_{k−1}."]
+    lines = ["Forward: " + ", ".join(f"$h_{t} = \\tanh({num(p['w'])} \\cdot {factor(h[t - 1])} + {num(p['u'])} "
+                                     f"\\cdot {factor(p['x'][t - 1])}) = {num(h[t])}$" for t in range(1, T + 1)),
+             f"$\\partial L/\\partial h_{T} = h_{T} - y = {num(h[T])} - {factor(p['y'])} = {num(h[T] - p['y'])}$",
+             r"Each step $k$: $\partial h_T/\partial h_k = \prod_{i=k+1}^{T} w(1 - h_i^2)$ and "
+             r"$\partial^+ h_k/\partial w = (1 - h_k^2)\, h_{k-1}$."]
     for k in range(1, T + 1):
-        chain = " · ".join(f"{factor(p['w'])}·(1 − {factor(h[i])}²)" for i in range(k + 1, T + 1)) or "1"
-        lines.append(f"k = {k}: {factor(h[T] - p['y'])} · [{chain}] · (1 − {factor(h[k])}²)·{factor(h[k - 1])}"
-                     f" = {num(terms[k - 1])}")
-    lines.append(f"∂L/∂w = {' + '.join(factor(t) for t in terms)} = {num(math.fsum(terms))}")
+        chain = " \\cdot ".join(f"{factor(p['w'])}(1 - {factor(h[i])}^2)" for i in range(k + 1, T + 1)) or "1"
+        lines.append(f"$k = {k}$: ${factor(h[T] - p['y'])} \\cdot [{chain}] \\cdot (1 - {factor(h[k])}^2) "
+                     f"\\cdot {factor(h[k - 1])} = {num(terms[k - 1])}$")
+    lines.append(f"$\\partial L/\\partial w = {' + '.join(factor(t) for t in terms)} = {num(math.fsum(terms))}$")
     return "\n".join(lines)
 
 
 def hints(p: dict) -> list[str]:
-    return ["Run the forward pass first and keep every h_t: the tanh slopes need nothing else, "
-            "tanh'(a_t) = 1 − tanh²(a_t) = 1 − h_t².",
-            "w appears at every step: the total is a sum over k, each term a product of the "
-            "Jacobians ∂h_i/∂h_{i−1} = w(1 − h_i²) from k+1 up to T."]
+    return [r"Run the forward pass first and keep every $h_t$: the tanh slopes need nothing else, "
+            r"$\tanh'(a_t) = 1 - \tanh^2(a_t) = 1 - h_t^2$.",
+            "$w$ appears at every step: the total is a sum over $k$, each term a product of the "
+            r"Jacobians $\partial h_i/\partial h_{i-1} = w(1 - h_i^2)$ from $k + 1$ up to $T$."]
 
 
 MISTAKES = (
-    Mistake("forgot-tanh-derivative", "You left out the tanh derivative: every ∂h_i/∂h_{i−1} and "
-            "∂⁺h_k/∂w carries a factor 1 − h_i².",
+    Mistake("forgot-tanh-derivative", r"You left out the tanh derivative: every $\partial h_i/\partial h_{i-1}$ "
+            r"and $\partial^+ h_k/\partial w$ carries a factor $1 - h_i^2$.",
             lambda p: answer_of(contributions(p, tanh_derivative=False))),
-    Mistake("only-last-term", "Your total is only the last term (k = T): w is shared over time, so "
-            "∂L/∂w sums the contributions of every step.",
+    Mistake("only-last-term", "Your total is only the last term ($k = T$): $w$ is shared over time, so "
+            r"$\partial L/\partial w$ sums the contributions of every step.",
             lambda p: {"terms": contributions(p), "total": contributions(p)[-1]}),
-    Mistake("dropped-w-in-chain", "Your chain ∂h_T/∂h_k misses the factors w: "
-            "∂h_i/∂h_{i−1} = w·(1 − h_i²).", lambda p: answer_of(contributions(p, chain_w=False))),
-    Mistake("loss-gradient-sign", "Your signs are flipped: ∂L/∂h_T = h_T − y, not y − h_T.",
+    Mistake("dropped-w-in-chain", r"Your chain $\partial h_T/\partial h_k$ misses the factors $w$: "
+            r"$\partial h_i/\partial h_{i-1} = w(1 - h_i^2)$.", lambda p: answer_of(contributions(p, chain_w=False))),
+    Mistake("loss-gradient-sign", r"Your signs are flipped: $\partial L/\partial h_T = h_T - y$, not $y - h_T$.",
             lambda p: answer_of(contributions(p, sign=-1.0))),
 )
 
 BPTT_SCALAR = Generator(
     id="rnn.bptt-scalar",
-    title="BPTT: ∂L/∂w of a scalar RNN",
+    title="Backpropagation through time in a scalar RNN",
     answer_kind=Parts({"terms": Vector(), "total": Real()}),
     sample_params=sample,
     validate_params=validate,

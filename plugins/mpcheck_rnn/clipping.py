@@ -67,26 +67,28 @@ def validate(p: dict) -> None:
 
 
 def prompt(p: dict) -> str:
-    return (f"Training an RNN gives the gradient ∇ = {exact_vec(p['grad'])}. It is clipped by norm with "
-            f"threshold τ = {exact(p['threshold'])} (∇ ← (τ/‖∇‖)∇ whenever ‖∇‖ > τ).\n"
+    return (f"Training an RNN gives the gradient $\\nabla = {exact_vec(p['grad'])}$. It is clipped by norm with "
+            f"threshold $\\tau = {exact(p['threshold'])}$ ($\\nabla \\leftarrow (\\tau/\\|\\nabla\\|)\\, \\nabla$ "
+            "whenever $\\|\\nabla\\| > \\tau$).\n"
             "What is the gradient after clipping?")
 
 
 def solution(p: dict) -> str:
     grad, tau = p["grad"], p["threshold"]
     size = norm2(grad)
-    squares = " + ".join(f"{factor(g)}²" for g in grad)
-    lines = [f"‖∇‖ = √({squares}) = {num(size)}"]
+    squares = " + ".join(f"{factor(g)}^2" for g in grad)
+    lines = [f"$\\|\\nabla\\| = \\sqrt{{{squares}}} = {num(size)}$"]
     if size <= tau:
-        lines.append(f"{num(size)} ≤ τ = {num(tau)}: no clipping, ∇ stays {vec(solve(p))}.")
+        lines.append(f"${num(size)} \\le \\tau = {num(tau)}$: no clipping, $\\nabla$ stays ${vec(solve(p))}$.")
     else:
-        lines += [f"{num(size)} > τ = {num(tau)}: rescale by τ/‖∇‖ = {num(tau)}/{num(size)} = {num(tau / size)}",
-                  f"∇ ← {num(tau / size)} · {vec(grad)} = {vec(solve(p))} (now of norm τ)."]
+        lines += [f"${num(size)} > \\tau = {num(tau)}$: rescale by "
+                  f"$\\tau/\\|\\nabla\\| = {num(tau)}/{num(size)} = {num(tau / size)}$",
+                  f"$\\nabla \\leftarrow {num(tau / size)} \\cdot {vec(grad)} = {vec(solve(p))}$ (now of norm $\\tau$)."]
     return "\n".join(lines)
 
 
 def hints(p: dict) -> list[str]:
-    return ["First compute the Euclidean norm ‖∇‖ = √(Σ ∇_i²) and compare it with τ.",
+    return [r"First compute the Euclidean norm $\|\nabla\| = \sqrt{\sum_i \nabla_i^2}$ and compare it with $\tau$.",
             "Clipping only ever shrinks: below the threshold the gradient is left as it is."]
 
 
@@ -124,14 +126,15 @@ def _with_norm(norm):
 
 MISTAKES = (
     Mistake("clipped-below-threshold", "The norm is below the threshold, so nothing changes: "
-            "clipping caps the length, it never stretches a small gradient to τ.", _scaled_up),
-    Mistake("inverted-ratio", "You multiplied by ‖∇‖/τ; the factor is τ/‖∇‖ < 1, which brings the "
-            "norm down to τ.", _inverted_ratio),
-    Mistake("l1-norm", "You used the L1 norm Σ|∇_i|; clipping by norm uses the Euclidean norm "
-            "√(Σ ∇_i²).", _with_norm(_l1)),
-    Mistake("squared-norm", "You divided by ‖∇‖²; the factor is τ/‖∇‖ with ‖∇‖ = √(Σ ∇_i²).",
+            r"clipping caps the length, it never stretches a small gradient to $\tau$.", _scaled_up),
+    Mistake("inverted-ratio", r"You multiplied by $\|\nabla\|/\tau$; the factor is $\tau/\|\nabla\| < 1$, "
+            r"which brings the norm down to $\tau$.", _inverted_ratio),
+    Mistake("l1-norm", r"You used the L1 norm $\sum_i |\nabla_i|$; clipping by norm uses the Euclidean norm "
+            r"$\sqrt{\sum_i \nabla_i^2}$.", _with_norm(_l1)),
+    Mistake("squared-norm", r"You divided by $\|\nabla\|^2$; the factor is $\tau/\|\nabla\|$ with "
+            r"$\|\nabla\| = \sqrt{\sum_i \nabla_i^2}$.",
             _with_norm(lambda g: norm2(g) ** 2)),
-    Mistake("clipped-each-entry", "You clipped every entry to [−τ, τ] (clipping by value); "
+    Mistake("clipped-each-entry", r"You clipped every entry to $[-\tau, \tau]$ (clipping by value); "
             "clipping by norm rescales the whole vector and keeps its direction.", _clipped_entries),
 )
 

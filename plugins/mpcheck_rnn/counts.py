@@ -66,40 +66,41 @@ def validate(p: dict) -> None:
 def _layer_text(p: dict) -> str:
     X, H = p["input_size"], p["hidden_size"]
     if p["cell"] == "rnn":
-        return f"A vanilla RNN layer h_t = tanh(W_hh h_{{t−1}} + W_xh x_t + b) has input size {X} and hidden size {H}"
-    return (f"An LSTM layer (i, f, o, g) = (σ, σ, σ, tanh)(W [x_t; h_{{t−1}}] + b) has input size {X} "
-            f"and hidden size {H}")
+        return (r"A vanilla RNN layer $h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t + b)$ has input size "
+                f"${X}$ and hidden size ${H}$")
+    return (r"An LSTM layer $(i, f, o, g) = (\sigma, \sigma, \sigma, \tanh)(W [x_t; h_{t-1}] + b)$ has input "
+            f"size ${X}$ and hidden size ${H}$")
 
 
 def prompt(p: dict) -> str:
     Y = p["output_size"]
-    output = (f"; it is followed by the output layer ŷ_t = W_hy h_t with output size {Y} (no output bias)"
-              if Y else "; there is no output layer")
+    output = (f"; it is followed by the output layer $\\hat{{y}}_t = W_{{hy}} h_t$ with output size ${Y}$ "
+              "(no output bias)" if Y else "; there is no output layer")
     per = "per gate" if p["cell"] == "lstm" else "for the layer"
     return (f"{_layer_text(p)}{output}.\nHow many trainable parameters does it have? "
-            f"Count one bias vector {per}, as in the formula (PyTorch keeps two, b_ih and b_hh).")
+            f"Count one bias vector {per}, as in the formula (PyTorch keeps two, $b_{{ih}}$ and $b_{{hh}}$).")
 
 
 def solution(p: dict) -> str:
     X, H, Y = p["input_size"], p["hidden_size"], p["output_size"]
     gates = GATE_COUNT[p["cell"]]
     one = per_gate(X, H)
-    lines = [f"{'One gate' if gates == 4 else 'The layer'}: W_xh is {H}×{X}, W_hh is {H}×{H}, b has {H}: "
-             f"{H}·{X} + {H}·{H} + {H} = {one}."]
+    lines = [f"{'One gate' if gates == 4 else 'The layer'}: $W_{{xh}}$ is ${H} \\times {X}$, $W_{{hh}}$ is "
+             f"${H} \\times {H}$ and $b$ has ${H}$ entries: ${H} \\cdot {X} + {H} \\cdot {H} + {H} = {one}$."]
     if gates == 4:
-        lines.append(f"An LSTM has four such blocks (i, f, o, g): 4·{one} = {4 * one}.")
+        lines.append(f"An LSTM has four such blocks ($i$, $f$, $o$, $g$): $4 \\cdot {one} = {4 * one}$.")
     if Y:
-        lines.append(f"Output layer: W_hy is {Y}×{H}, {Y}·{H} = {Y * H} more.")
-    lines.append(f"Total: {solve(p)}.")
+        lines.append(f"Output layer: $W_{{hy}}$ is ${Y} \\times {H}$, ${Y} \\cdot {H} = {Y * H}$ more.")
+    lines.append(f"Total: ${solve(p)}$.")
     torch_name = "nn.RNN" if gates == 1 else "nn.LSTM"
-    lines.append(f"PyTorch's {torch_name}({X}, {H}) reports {gates * one + gates * H} for the "
-                 f"recurrent layer: its second bias b_hh adds {gates}·{H} = {gates * H}.")
+    lines.append(f"PyTorch's {torch_name}({X}, {H}) reports ${gates * one + gates * H}$ for the "
+                 f"recurrent layer: its second bias $b_{{hh}}$ adds ${gates} \\cdot {H} = {gates * H}$.")
     return "\n".join(lines)
 
 
 def hints(p: dict) -> list[str]:
-    return ["Each gate has an input matrix (H×X), a recurrent matrix (H×H) and a bias (H).",
-            "An LSTM has four gate blocks: input, forget, output and the candidate g."]
+    return [r"Each gate has an input matrix ($H \times X$), a recurrent matrix ($H \times H$) and a bias ($H$).",
+            "An LSTM has four gate blocks: input, forget, output and the candidate $g$."]
 
 
 def _lstm_only(fn):
@@ -108,16 +109,16 @@ def _lstm_only(fn):
 
 MISTAKES = (
     Mistake("pytorch-two-biases", "You counted two bias vectors per block, as PyTorch stores them "
-            "(b_ih and b_hh); the formula has one.",
+            "($b_{ih}$ and $b_{hh}$); the formula has one.",
             lambda p: count(p, extra_bias=GATE_COUNT[p["cell"]])),
-    Mistake("forgot-recurrent-weights", "You left out W_hh (H×H per gate): the previous hidden "
+    Mistake("forgot-recurrent-weights", r"You left out $W_{hh}$ ($H \times H$ per gate): the previous hidden "
             "state has its own weights.", lambda p: count(p, recurrent=False)),
-    Mistake("forgot-bias", "You left out the bias vector (H per gate).", lambda p: count(p, bias=False)),
-    Mistake("lstm-one-gate", "An LSTM has four gate blocks (i, f, o, g), each the size of an RNN layer: "
+    Mistake("forgot-bias", "You left out the bias vector ($H$ entries per gate).", lambda p: count(p, bias=False)),
+    Mistake("lstm-one-gate", "An LSTM has four gate blocks ($i$, $f$, $o$, $g$), each the size of an RNN layer: "
             "multiply by 4.", _lstm_only(lambda p: count(p, gates=1))),
-    Mistake("lstm-three-gates", "You counted three gates; the candidate g has its own weights too, "
+    Mistake("lstm-three-gates", "You counted three gates; the candidate $g$ has its own weights too, "
             "so there are four blocks.", _lstm_only(lambda p: count(p, gates=3))),
-    Mistake("output-bias", "You gave the output layer a bias; ŷ_t = W_hy h_t has none here.",
+    Mistake("output-bias", r"You gave the output layer a bias; $\hat{y}_t = W_{hy} h_t$ has none here.",
             lambda p: count(p, output_bias=True) if p["output_size"] else None),
 )
 

@@ -90,6 +90,13 @@ def _saturation_counterexample() -> tuple[bool, str]:
     return norm < 1e-6, f"W = 2I, tanh, inputs 3: λ₁γ = 2 but ‖∂h_10/∂h_0‖ = {norm:.2e}"
 
 
+class norm(sp.Function):
+    """The spectral norm, printed as ‖·‖."""
+
+    def _latex(self, printer) -> str:
+        return r"\left\| " + printer._print(self.args[0]) + r" \right\|"
+
+
 def build() -> Walkthrough:
     lam, gam, s = sp.symbols("lambda_1 gamma s", positive=True)
     n = sp.Symbol("n", integer=True, positive=True)
@@ -97,40 +104,46 @@ def build() -> Walkthrough:
     i, k, t = sp.symbols("i k t", integer=True, positive=True)
     h = sp.IndexedBase("h")
     J = sp.IndexedBase("J")
-    W, D = sp.Symbol("W_hh^T"), sp.Function("diag_fprime")
-    norm = sp.Function("norm")
+    # shown as written (not typed): noncommutative keeps the course's order W_hhᵀ diag f′(a_i)
+    W = sp.Symbol(r"W_{hh}^{\top}", commutative=False)
+    D = sp.Symbol(r"\operatorname{diag} f'(a_i)", commutative=False)
     P_n = sp.Symbol("P_n", positive=True)  # ‖∂h_{k+n}/∂h_k‖
     return Walkthrough(
-        title="‖∂h_t/∂h_k‖ ≤ (λ₁γ)^{t−k}: vanishing if λ₁γ < 1, exploding needs λ₁γ > 1",
-        assumptions=["λ₁ = ‖W_hh‖ (largest singular value), ‖diag f'(a)‖ ≤ γ for every a",
-                     "‖·‖ is the spectral norm", "n = t − k ≥ 1"],
+        title=r"$\|\partial h_t/\partial h_k\| \le (\lambda_1\gamma)^{t-k}$: vanishing if "
+              r"$\lambda_1\gamma < 1$, exploding needs $\lambda_1\gamma > 1$",
+        assumptions=[r"$\lambda_1 = \|W_{hh}\|$ (its largest singular value), "
+                     r"$\|\operatorname{diag} f'(a)\| \le \gamma$ for every $a$",
+                     r"$\|\cdot\|$ is the spectral norm", r"$n = t - k \ge 1$"],
         where={eta: lam * gam},
         steps=[
             Given(sp.Eq(J[i], sp.Derivative(h[i], h[i - 1])), "the Jacobian of one step"),
-            Given(sp.Eq(J[i], W * D(i)), "h_i = f(W_hh h_{i−1} + W_xh x_i + b), course notation"),
-            Step(sp.Le(norm(J[i]), lam * gam), "‖AB‖ ≤ ‖A‖‖B‖, ‖W_hhᵀ‖ = λ₁, ‖diag f'‖ = max|f'| ≤ γ",
+            Given(sp.Eq(J[i], W * D), r"with $h_i = f(W_{hh} h_{i-1} + W_{xh} x_i + b)$, in the course's notation"),
+            Step(sp.Le(norm(J[i]), lam * gam),
+                 r"$\|AB\| \le \|A\|\,\|B\|$, $\|W_{hh}^\top\| = \lambda_1$ and "
+                 r"$\|\operatorname{diag} f'\| = \max |f'| \le \gamma$",
                  check=predicate(_one_step_bound, "random matrices and slopes")),
             Step(sp.Le(norm(sp.Derivative(h[t], h[k])), sp.Product(norm(J[i]), (i, k + 1, t))),
-                 "chain rule: ∂h_t/∂h_k = J_t ⋯ J_{k+1}, and the norm is sub-multiplicative",
+                 r"chain rule: $\partial h_t/\partial h_k = J_t \cdots J_{k+1}$, and the norm is sub-multiplicative",
                  check=predicate(_product_bound, "random chains of matrices")),
-            Given(sp.Le(P_n, eta ** n), "induction hypothesis for n = t − k (true for n = 1 by the "
-                  "one-step bound, η = λ₁γ)"),
+            Given(sp.Le(P_n, eta ** n), r"induction hypothesis for $n = t - k$ (true for $n = 1$ by the "
+                  r"one-step bound, with $\eta = \lambda_1\gamma$)"),
             Step(sp.Le(eta * P_n, eta ** (n + 1)),
-                 "induction step: P_{n+1} ≤ ‖J‖·P_n ≤ η·P_n ≤ η·η^n = η^{n+1}",
+                 r"induction step: $P_{n+1} \le \|J\| \, P_n \le \eta P_n \le \eta \cdot \eta^n = \eta^{n+1}$",
                  check=predicate(lambda: _induction_step(eta, P_n, n), "η > 0 times the hypothesis",
                                  method="symbolic"),
-                 hint="Multiply the hypothesis by the one-step bound η.", practice=None),
+                 hint=r"Multiply the hypothesis by the one-step bound $\eta$.", practice=None),
             Step(sp.Le(norm(sp.Derivative(h[t], h[k])), (lam * gam) ** (t - k)),
-                 "hence the bound for every t > k; checked on real RNN runs",
+                 "hence the bound for every $t > k$; checked on real RNN runs",
                  check=predicate(_bound_on_runs, "Jacobians of random tanh and sigmoid RNNs")),
             Step(sp.Eq(sp.Limit((1 / (1 + s)) ** n, n, sp.oo), 0),
-                 "if λ₁γ < 1, write λ₁γ = 1/(1 + s) with s > 0: the bound goes to 0, gradients vanish "
-                 "(a sufficient condition)"),
+                 r"if $\lambda_1\gamma < 1$, write $\lambda_1\gamma = 1/(1 + s)$ with $s > 0$: the bound "
+                 "goes to 0 and the gradients vanish (a sufficient condition)"),
             Step(sp.Le((1 / (1 + s)) ** n, 1),
-                 "if λ₁γ ≤ 1 the bound stays ≤ 1, so no explosion: exploding needs λ₁γ > 1",
+                 r"if $\lambda_1\gamma \le 1$ the bound stays at most 1, so nothing explodes: exploding "
+                 r"needs $\lambda_1\gamma > 1$",
                  check=numeric({s: (0, 5), n: (1, 40)})),
             Step(sp.Lt(norm(sp.Derivative(h[10], h[0])), sp.Rational(1, 10**6)),
-                 "but λ₁γ > 1 is not sufficient: with W = 2I (λ₁γ = 2) and saturating inputs the "
-                 "gradient still vanishes",
+                 r"but $\lambda_1\gamma > 1$ is not sufficient: with $W = 2I$ ($\lambda_1\gamma = 2$) and "
+                 "saturating inputs the gradient still vanishes",
                  check=predicate(_saturation_counterexample, "a saturated tanh RNN")),
         ])

@@ -120,28 +120,31 @@ def build() -> Walkthrough:
     where = {h1: sp.tanh(w * h0 + u * x1), h2: sp.tanh(w * h1 + u * x2), h3: sp.tanh(w * h2 + u * x3),
              L: (h3 - y) ** 2 / 2}
     return Walkthrough(
-        title="BPTT: ∂L/∂w = Σ_k ∂L/∂h_T · ∂h_T/∂h_k · ∂⁺h_k/∂w, a sum of products of Jacobians",
-        assumptions=["scalar RNN h_t = tanh(w h_{t−1} + u x_t) over T = 3 steps, h_0 fixed",
-                     "loss on the last state, L = ½(h_3 − y)²",
-                     "∂⁺ is the immediate derivative: h_{t−1} held fixed"],
+        title=r"BPTT: $\partial L/\partial w = \sum_k \frac{\partial L}{\partial h_T} "
+              r"\frac{\partial h_T}{\partial h_k} \frac{\partial^+ h_k}{\partial w}$, a sum of products of Jacobians",
+        assumptions=[r"a scalar RNN $h_t = \tanh(w h_{t-1} + u x_t)$ over $T = 3$ steps, $h_0$ fixed",
+                     r"the loss is on the last state, $L = \frac{1}{2}(h_3 - y)^2$",
+                     r"$\partial^+$ is the immediate derivative: $h_{t-1}$ held fixed"],
         where=where,
         steps=[
-            Given(sp.Eq(h3, sp.tanh(w * h2 + u * x3)), "the same w at every step (h_2, h_1 likewise)"),
+            Given(sp.Eq(h3, sp.tanh(w * h2 + u * x3)), "the same $w$ at every step ($h_2$ and $h_1$ likewise)"),
             Given(sp.Eq(L, (h3 - y) ** 2 / 2), "the loss"),
-            Step(sp.Eq(d(L, w), (h3 - y) * d(h3, w)), "chain rule through the loss: ∂L/∂h_3 = h_3 − y",
-                 hint="Differentiate ½(h_3 − y)² with h_3 a function of w."),
+            Step(sp.Eq(d(L, w), (h3 - y) * d(h3, w)), r"chain rule through the loss",
+                 hint=r"Differentiate $\frac{1}{2}(h_3 - y)^2$ with $h_3$ a function of $w$."),
             Step(sp.Eq(d(h3, w), (1 - h3 ** 2) * (h2 + w * d(h2, w))),
-                 "w enters h_3 directly (∂⁺h_3/∂w = (1 − h_3²)h_2) and through h_2; tanh' = 1 − tanh²",
-                 hint="Differentiate tanh(w h_2 + u x_3) by the product rule on w·h_2."),
+                 r"$w$ enters $h_3$ directly and through $h_2$; $\tanh' = 1 - \tanh^2$",
+                 hint=r"Differentiate $\tanh(w h_2 + u x_3)$, with the product rule on $w h_2$."),
             Step(sp.Eq(d(h2, w), (1 - h2 ** 2) * (h1 + w * d(h1, w))), "the same recursion one step back"),
-            Step(sp.Eq(d(h1, w), (1 - h1 ** 2) * h0), "h_0 does not depend on w: only the immediate term"),
+            Step(sp.Eq(d(h1, w), (1 - h1 ** 2) * h0), r"$h_0$ does not depend on $w$: only the immediate term"),
             Step(sp.Eq(d(L, w), (h3 - y) * ((1 - h3 ** 2) * h2
                                             + w * (1 - h3 ** 2) * (1 - h2 ** 2) * h1
                                             + w * (1 - h3 ** 2) * w * (1 - h2 ** 2) * (1 - h1 ** 2) * h0)),
-                 "unroll: one term per step k, ∂h_3/∂h_k = Π_{i=k+1..3} w(1 − h_i²) times ∂⁺h_k/∂w",
+                 r"unroll: one term per step $k$, the product of one-step Jacobians from $h_3$ back to "
+                 r"$h_k$ times $\partial^+ h_k/\partial w$",
                  hint="Substitute the recursion into itself and expand."),
-            Step(scalar_general, "the same for any T: a sum over k of products of Jacobians",
+            Step(scalar_general, "the same for any $T$: a sum over $k$ of products of Jacobians",
                  check=predicate(_scalar_formula_matches_differences, "central differences, T = 1..8")),
-            Step(course_form, "vector RNN with a loss at every step: ∂h_t/∂h_k = Π_{i=k+1..t} W_hhᵀ diag f'(a_i)",
+            Step(course_form, r"a vector RNN with a loss at every step: $\partial h_t/\partial h_k = "
+                 r"\prod_{i=k+1}^{t} W_{hh}^\top \operatorname{diag} f'(a_i)$",
                  check=predicate(_vector_formula_matches_differences, "central differences, vector RNNs")),
         ])

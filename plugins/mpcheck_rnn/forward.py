@@ -11,7 +11,7 @@ from __future__ import annotations
 from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Vector
-from mpcheck.text import exact_mat, exact_vec
+from mpcheck.text import bmatrix, exact_digits, exact_vec
 from mpcheck_rnn.formatting import shown
 from mpcheck_rnn.validation import bounded
 from mpcheck_rnn.vectors import add, clean, matvec, sigmoid_all, tanh_all, transpose
@@ -98,11 +98,12 @@ def validate(p: dict) -> None:
 
 def prompt(p: dict) -> str:
     return "\n".join([
-        "A vanilla RNN computes h_t = tanh(W_hh h_{t−1} + W_xh x_t + b) and ŷ_t = W_hy h_t, with",
-        "W_xh =", exact_mat(p["W_xh"]), "W_hh =", exact_mat(p["W_hh"]), "W_hy =", exact_mat(p["W_hy"]),
-        f"b = {exact_vec(p['b'])},  h_0 = {exact_vec(p['h0'])},",
-        f"inputs x_1 = {exact_vec(p['x'][0])}, x_2 = {exact_vec(p['x'][1])}.",
-        "Compute h_1, h_2 and the output ŷ_2 (give each as a vector).",
+        r"A vanilla RNN computes $h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t + b)$ and $\hat{y}_t = W_{hy} h_t$, with",
+        f"$$W_{{xh}} = {bmatrix(p['W_xh'], exact_digits(p['W_xh']))}, \\quad W_{{hh}} = {bmatrix(p['W_hh'], exact_digits(p['W_hh']))}, \\quad "
+        f"W_{{hy}} = {bmatrix(p['W_hy'], exact_digits(p['W_hy']))}$$",
+        f"$b = {exact_vec(p['b'])}$, $h_0 = {exact_vec(p['h0'])}$, and the inputs $x_1 = {exact_vec(p['x'][0])}$, "
+        f"$x_2 = {exact_vec(p['x'][1])}$.",
+        r"Compute $h_1$, $h_2$ and the output $\hat{y}_2$ (give each as a vector).",
     ])
 
 
@@ -112,19 +113,18 @@ def solution(p: dict) -> str:
     h_prev = p["h0"]
     for t, (x_t, a, h) in enumerate(zip(p["x"], run["a"], run["h"]), start=1):
         lines += [
-            f"Step {t}: a_{t} = W_hh h_{t - 1} + W_xh x_{t} + b",
-            f"  = {shown(matvec(p['W_hh'], h_prev))} + {shown(matvec(p['W_xh'], x_t))} + {shown(p['b'])}"
-            f" = {shown(a)}",
-            f"  h_{t} = tanh(a_{t}) = {shown(h)}",
+            f"Step {t}: $a_{t} = W_{{hh}} h_{t - 1} + W_{{xh}} x_{t} + b = {shown(matvec(p['W_hh'], h_prev))} + "
+            f"{shown(matvec(p['W_xh'], x_t))} + {shown(p['b'])} = {shown(a)}$",
+            f"$h_{t} = \\tanh(a_{t}) = {shown(h)}$",
         ]
         h_prev = h
-    lines.append(f"Output: ŷ_2 = W_hy h_2 = {shown(run['y'])}.")
+    lines.append(f"Output: $\\hat{{y}}_2 = W_{{hy}} h_2 = {shown(run['y'])}$.")
     return "\n".join(lines)
 
 
 def hints(p: dict) -> list[str]:
-    return ["Start from h_0: the pre-activation adds W_hh h_{t−1}, W_xh x_t and b, then tanh.",
-            "Use h_1 (after the tanh) as the previous state of step 2; the output reads h_2."]
+    return [r"Start from $h_0$: the pre-activation adds $W_{hh} h_{t-1}$, $W_{xh} x_t$ and $b$, then take the tanh.",
+            "Use $h_1$ (after the tanh) as the previous state of step 2; the output reads $h_2$."]
 
 
 def _output_from_pre_activation(p: dict) -> dict:
@@ -133,18 +133,18 @@ def _output_from_pre_activation(p: dict) -> dict:
 
 
 MISTAKES = (
-    Mistake("forgot-tanh", "You left out the tanh: h_t = tanh(W_hh h_{t−1} + W_xh x_t + b), "
+    Mistake("forgot-tanh", r"You left out the tanh: $h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t + b)$, "
             "not the pre-activation itself.", lambda p: answer_of(unroll(p, activation=list))),
     Mistake("sigmoid-instead-of-tanh", "You used the logistic sigmoid; the vanilla RNN here uses "
-            "tanh, whose range is (−1, 1).", lambda p: answer_of(unroll(p, activation=sigmoid_all))),
-    Mistake("dropped-recurrence", "You left out W_hh h_{t−1}: the previous hidden state feeds "
+            "tanh, whose range is $(-1, 1)$.", lambda p: answer_of(unroll(p, activation=sigmoid_all))),
+    Mistake("dropped-recurrence", "You left out $W_{hh} h_{t-1}$: the previous hidden state feeds "
             "every step, that is what makes the network recurrent.",
             lambda p: answer_of(unroll(p, use_recurrence=False))),
-    Mistake("transposed-recurrent-weights", "You multiplied by W_hhᵀ: the new state is "
-            "W_hh h_{t−1} (row i of W_hh gives unit i).",
+    Mistake("transposed-recurrent-weights", r"You multiplied by $W_{hh}^\top$: the new state is "
+            "$W_{hh} h_{t-1}$ (row $i$ of $W_{hh}$ gives unit $i$).",
             lambda p: answer_of(unroll(p, recurrent=transpose(p["W_hh"])))),
-    Mistake("output-before-tanh", "Your ŷ_2 uses the pre-activation: ŷ_2 = W_hy h_2 with "
-            "h_2 after the tanh.", _output_from_pre_activation),
+    Mistake("output-before-tanh", r"Your $\hat{y}_2$ uses the pre-activation: $\hat{y}_2 = W_{hy} h_2$ with "
+            "$h_2$ after the tanh.", _output_from_pre_activation),
 )
 
 RNN_FORWARD = Generator(

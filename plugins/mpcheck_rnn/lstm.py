@@ -94,28 +94,28 @@ def validate(p: dict) -> None:
 
 def _block_rows(p: dict) -> str:
     H = len(p["h_prev"])
-    spans = [f"{gate}: rows {k * H + 1}–{(k + 1) * H}" if H > 1 else f"{gate}: row {k + 1}"
+    spans = [f"${gate}$: rows {k * H + 1} to {(k + 1) * H}" if H > 1 else f"${gate}$: row {k + 1}"
              for k, gate in enumerate(GATES)]
     return "; ".join(spans)
 
 
 def _column_split(X: int, H: int) -> str:
-    first = "its first column multiplies x_t" if X == 1 else f"its first {X} columns multiply x_t"
-    last = "the last one multiplies h_{t−1}" if H == 1 else f"the last {H} multiply h_{{t−1}}"
+    first = "its first column multiplies $x_t$" if X == 1 else f"its first {X} columns multiply $x_t$"
+    last = "the last one multiplies $h_{t-1}$" if H == 1 else f"the last {H} multiply $h_{{t-1}}$"
     return f"{first}, {last}"
 
 
 def prompt(p: dict) -> str:
     X, H = len(p["x"]), len(p["h_prev"])
     return "\n".join([
-        "An LSTM cell computes (i, f, o, g) = (σ, σ, σ, tanh)(W [x_t; h_{t−1}] + b),",
-        "c_t = f ⊙ c_{t−1} + i ⊙ g and h_t = o ⊙ tanh(c_t).",
-        f"W is {4 * H}×{X + H}, its row blocks are the gates in the order i, f, o, g "
+        r"An LSTM cell computes $(i, f, o, g) = (\sigma, \sigma, \sigma, \tanh)(W [x_t; h_{t-1}] + b)$,",
+        r"$c_t = f \odot c_{t-1} + i \odot g$ and $h_t = o \odot \tanh(c_t)$.",
+        f"$W$ is ${4 * H} \\times {X + H}$, its row blocks are the gates in the order $i$, $f$, $o$, $g$ "
         f"({_block_rows(p)}); {_column_split(X, H)}.",
-        "W =", exact_mat(p["W"]),
-        f"b = {exact_vec(p['b'])}",
-        f"x_t = {exact_vec(p['x'])},  h_{{t−1}} = {exact_vec(p['h_prev'])},  c_{{t−1}} = {exact_vec(p['c_prev'])}.",
-        "Compute the new cell state c_t and hidden state h_t.",
+        exact_mat(p["W"], name="W"),
+        f"$b = {exact_vec(p['b'])}$, $x_t = {exact_vec(p['x'])}$, $h_{{t-1}} = {exact_vec(p['h_prev'])}$, "
+        f"$c_{{t-1}} = {exact_vec(p['c_prev'])}$.",
+        "Compute the new cell state $c_t$ and hidden state $h_t$.",
     ])
 
 
@@ -124,24 +124,24 @@ def solution(p: dict) -> str:
     g = gates(p)
     answer = step(p, g)
     blocks = split_blocks(z)
-    lines = [f"[x_t; h_{{t−1}}] = {shown(p['x'] + p['h_prev'])}",
-             f"z = W [x_t; h_{{t−1}}] + b = {shown(z)}"]
+    lines = [f"$[x_t; h_{{t-1}}] = {shown(p['x'] + p['h_prev'])}$",
+             f"$z = W [x_t; h_{{t-1}}] + b = {shown(z)}$"]
     for gate in GATES:
-        squash = "tanh" if gate == "g" else "σ"
-        lines.append(f"{gate} = {squash}({shown(blocks[gate])}) = {shown(g[gate])}")
+        squash = r"\tanh" if gate == "g" else r"\sigma"
+        lines.append(f"${gate} = {squash}({shown(blocks[gate])}) = {shown(g[gate])}$")
     lines += [
-        f"c_t = f ⊙ c_{{t−1}} + i ⊙ g = {shown(hadamard(g['f'], p['c_prev']))} + "
-        f"{shown(hadamard(g['i'], g['g']))} = {shown(answer['c'])}",
-        f"tanh(c_t) = {shown(tanh_all(answer['c']))}",
-        f"h_t = o ⊙ tanh(c_t) = {shown(answer['h'])}",
+        f"$c_t = f \\odot c_{{t-1}} + i \\odot g = {shown(hadamard(g['f'], p['c_prev']))} + "
+        f"{shown(hadamard(g['i'], g['g']))} = {shown(answer['c'])}$",
+        f"$\\tanh(c_t) = {shown(tanh_all(answer['c']))}$",
+        f"$h_t = o \\odot \\tanh(c_t) = {shown(answer['h'])}$",
     ]
     return "\n".join(lines)
 
 
 def hints(p: dict) -> list[str]:
-    return ["Compute z = W [x_t; h_{t−1}] + b once, then cut it into four blocks i, f, o, g.",
-            "The three gates use σ, only the candidate g uses tanh; the new cell goes through a tanh "
-            "again before the output gate."]
+    return [r"Compute $z = W [x_t; h_{t-1}] + b$ once, then cut it into four blocks $i$, $f$, $o$, $g$.",
+            r"The three gates use $\sigma$, only the candidate $g$ uses $\tanh$; the new cell goes through a "
+            r"$\tanh$ again before the output gate."]
 
 
 def _concat_swapped(p: dict) -> dict:
@@ -150,17 +150,17 @@ def _concat_swapped(p: dict) -> dict:
 
 
 MISTAKES = (
-    Mistake("gate-order-swapped", "You read the blocks as i, f, g, o (PyTorch's order); here they "
-            "are i, f, o, g: the third block is the output gate, the fourth the candidate.",
+    Mistake("gate-order-swapped", "You read the blocks as $i$, $f$, $g$, $o$ (PyTorch's order); here they "
+            "are $i$, $f$, $o$, $g$: the third block is the output gate, the fourth the candidate.",
             lambda p: step(p, gates(p, order="ifgo"))),
-    Mistake("forgot-forget-gate", "You added c_{t−1} unscaled: the forget gate multiplies it, "
-            "c_t = f ⊙ c_{t−1} + i ⊙ g.", lambda p: step(p, forget=False)),
-    Mistake("sigmoid-candidate", "You squashed the candidate g with σ; it uses tanh, so that the "
+    Mistake("forgot-forget-gate", "You added $c_{t-1}$ unscaled: the forget gate multiplies it, "
+            r"$c_t = f \odot c_{t-1} + i \odot g$.", lambda p: step(p, forget=False)),
+    Mistake("sigmoid-candidate", r"You squashed the candidate $g$ with $\sigma$; it uses $\tanh$, so that the "
             "cell can be written with either sign.", lambda p: step(p, gates(p, candidate=sigmoid_all))),
-    Mistake("forgot-cell-tanh", "Your h_t uses c_t directly: h_t = o ⊙ tanh(c_t).",
+    Mistake("forgot-cell-tanh", r"Your $h_t$ uses $c_t$ directly: $h_t = o \odot \tanh(c_t)$.",
             lambda p: step(p, squash_cell=False)),
-    Mistake("concat-order-swapped", "You stacked [h_{t−1}; x_t]: the first columns of W multiply "
-            "x_t, the last ones h_{t−1}.", _concat_swapped),
+    Mistake("concat-order-swapped", "You stacked $[h_{t-1}; x_t]$: the first columns of $W$ multiply "
+            "$x_t$, the last ones $h_{t-1}$.", _concat_swapped),
 )
 
 LSTM_STEP = Generator(

@@ -25,12 +25,15 @@ MAX_ENTRY = 1000.0
 
 #: sup |f'|: tanh'(0) = 1, σ'(0) = σ(0)(1 − σ(0)) = ¼
 GAMMA = {"tanh": 1.0, "sigmoid": 0.25}
+ACTIVATION_LATEX = {"tanh": r"\tanh", "sigmoid": r"\sigma"}
 
 OPTIONS = (
-    "λ₁γ < 1: the gradients are guaranteed to vanish, ‖∂h_t/∂h_k‖ ≤ (λ₁γ)^{t−k} → 0",
-    "λ₁γ > 1: exploding is possible but not guaranteed (λ₁γ > 1 is necessary, not sufficient)",
-    "λ₁γ > 1: the gradients are guaranteed to explode",
-    "λ₁γ = 1: the bound keeps the gradients bounded but does not force them to vanish",
+    r"$\lambda_1 \gamma < 1$: the gradients are guaranteed to vanish, "
+    r"$\|\partial h_t/\partial h_k\| \le (\lambda_1 \gamma)^{t-k} \to 0$",
+    r"$\lambda_1 \gamma > 1$: exploding is possible but not guaranteed ($\lambda_1 \gamma > 1$ is necessary, "
+    "not sufficient)",
+    r"$\lambda_1 \gamma > 1$: the gradients are guaranteed to explode",
+    r"$\lambda_1 \gamma = 1$: the bound keeps the gradients bounded but does not force them to vanish",
 )
 VANISH, MAY_EXPLODE, MUST_EXPLODE, BOUNDARY = "a", "b", "c", "d"
 
@@ -98,51 +101,51 @@ def validate(p: dict) -> None:
 
 def prompt(p: dict) -> str:
     return "\n".join([
-        f"An RNN h_t = {p['activation']}(W h_{{t−1}} + U x_t + b) has the recurrent matrix",
-        "W =", exact_mat(p["W"]),
-        "Let λ₁ be the largest singular value of W and γ the bound ‖diag f'(a)‖ ≤ γ of the "
-        "activation's derivative.",
-        "Give λ₁, γ, and what the bound ‖∂h_t/∂h_k‖ ≤ (λ₁γ)^{t−k} tells about the gradients "
-        "(regime: the letter of one statement):",
+        f"An RNN $h_t = {ACTIVATION_LATEX[p['activation']]}(W h_{{t-1}} + U x_t + b)$ has the recurrent matrix",
+        exact_mat(p["W"], name="W"),
+        r"Let $\lambda_1$ be the largest singular value of $W$ and $\gamma$ the bound "
+        r"$\|\operatorname{diag} f'(a)\| \le \gamma$ of the activation's derivative.",
+        r"Give $\lambda_1$, $\gamma$, and what the bound $\|\partial h_t/\partial h_k\| \le (\lambda_1 \gamma)^{t-k}$ "
+        "tells about the gradients (regime: the letter of one statement):",
         *(f"  {letter}) {option}" for letter, option in zip("abcd", OPTIONS)),
     ])
 
 
 def _singular_value_steps(W: list[list[float]]) -> list[str]:
     if len(W) != 2:
-        return [f"λ₁ = √(largest eigenvalue of WᵀW) = {num(largest_singular_value(W))}"]
+        return [f"$\\lambda_1 = \\sqrt{{\\lambda_\\mathrm{{max}}(W^\\top W)}} = {num(largest_singular_value(W))}$"]
     (a, b), (c, d) = W
     trace = a * a + b * b + c * c + d * d
     det = (a * d - b * c) ** 2
     # eigenvalues of WᵀW: (tr ± √(tr² − 4 det)) / 2
     top = (trace + math.sqrt(max(trace * trace - 4 * det, 0.0))) / 2
-    return [f"WᵀW has trace ‖W‖_F² = {num(trace)} and determinant det(W)² = {num(det)};",
-            f"its largest eigenvalue is (tr + √(tr² − 4·det))/2 = {num(top)},",
-            f"so λ₁ = √{num(top)} = {num(math.sqrt(top))}."]
+    return [f"$W^\\top W$ has trace $\\|W\\|_F^2 = {num(trace)}$ and determinant $\\det(W)^2 = {num(det)}$;",
+            f"its largest eigenvalue is $(\\operatorname{{tr}} + \\sqrt{{\\operatorname{{tr}}^2 - 4 \\det}})/2 = {num(top)}$,",
+            f"so $\\lambda_1 = \\sqrt{{{num(top)}}} = {num(math.sqrt(top))}$."]
 
 
 def solution(p: dict) -> str:
     answer = solve(p)
     lambda1, gamma = answer["lambda1"], answer["gamma"]
-    gamma_reason = ("tanh'(a) = 1 − tanh²(a) ≤ 1, reached at a = 0" if p["activation"] == "tanh"
-                    else "σ'(a) = σ(a)(1 − σ(a)) ≤ ¼, reached at a = 0")
-    verdict = {VANISH: "< 1: every factor shrinks the bound, so the gradients vanish as t − k grows.",
-               MAY_EXPLODE: "> 1: the bound grows, so exploding gradients are possible — but the "
+    gamma_reason = (r"$\tanh'(a) = 1 - \tanh^2(a) \le 1$, reached at $a = 0$" if p["activation"] == "tanh"
+                    else r"$\sigma'(a) = \sigma(a)(1 - \sigma(a)) \le \frac{1}{4}$, reached at $a = 0$")
+    verdict = {VANISH: "$< 1$: every factor shrinks the bound, so the gradients vanish as $t - k$ grows.",
+               MAY_EXPLODE: "$> 1$: the bound grows, so exploding gradients are possible; but the "
                             "bound is only an upper bound, so they are not guaranteed.",
-               BOUNDARY: "= 1: the bound stays at 1, so no explosion, but nothing forces vanishing."}
+               BOUNDARY: "$= 1$: the bound stays at 1, so no explosion, but nothing forces vanishing."}
     return "\n".join([
         *_singular_value_steps(p["W"]),
-        f"γ = {num(gamma)}, since {gamma_reason}.",
-        f"λ₁γ = {num(lambda1)} · {num(gamma)} = {num(lambda1 * gamma)} {verdict[answer['regime']]}",
+        f"$\\gamma = {num(gamma)}$, since {gamma_reason}.",
+        f"$\\lambda_1 \\gamma = {num(lambda1)} \\cdot {num(gamma)} = {num(lambda1 * gamma)}$ {verdict[answer['regime']]}",
         f"Answer: ({answer['regime']}) {OPTIONS['abcd'.index(answer['regime'])]}",
     ])
 
 
 def hints(p: dict) -> list[str]:
-    return ["The largest singular value is the square root of the largest eigenvalue of WᵀW — "
-            "not the largest eigenvalue of W.",
-            "γ bounds the activation's slope: tanh' ≤ 1, σ' ≤ ¼.",
-            "λ₁γ < 1 is sufficient for vanishing; λ₁γ > 1 is only necessary for exploding."]
+    return [r"The largest singular value is the square root of the largest eigenvalue of $W^\top W$, "
+            "not the largest eigenvalue of $W$.",
+            r"$\gamma$ bounds the activation's slope: $\tanh' \le 1$ and $\sigma' \le \frac{1}{4}$.",
+            r"$\lambda_1 \gamma < 1$ is sufficient for vanishing; $\lambda_1 \gamma > 1$ is only necessary for exploding."]
 
 
 def _must_explode(p: dict) -> dict | None:
@@ -158,20 +161,21 @@ def _sigmoid_gamma_one(p: dict) -> dict | None:
 
 
 MISTAKES = (
-    Mistake("exploding-guaranteed", "λ₁γ > 1 only removes the guarantee of vanishing: it is "
+    Mistake("exploding-guaranteed", r"$\lambda_1 \gamma > 1$ only removes the guarantee of vanishing: it is "
             "necessary for exploding, not sufficient. The bound is an upper bound.", _must_explode),
-    Mistake("sigmoid-derivative-bound", "The sigmoid's slope is at most σ'(0) = ¼, so γ = ¼, not 1.",
+    Mistake("sigmoid-derivative-bound", r"The sigmoid's slope is at most $\sigma'(0) = \frac{1}{4}$, so "
+            r"$\gamma = \frac{1}{4}$, not 1.",
             _sigmoid_gamma_one),
-    Mistake("spectral-radius", "You used the largest |eigenvalue| of W; the bound needs the "
-            "largest singular value, the spectral norm √(λ_max(WᵀW)).",
+    Mistake("spectral-radius", "You used the largest $|\\lambda|$ over the eigenvalues of $W$; the bound needs the "
+            r"largest singular value, the spectral norm $\sqrt{\lambda_\mathrm{max}(W^\top W)}$.",
             lambda p: answer_of(spectral_radius(p["W"]), GAMMA[p["activation"]])),
-    Mistake("forgot-square-root", "You gave the largest eigenvalue of WᵀW; λ₁ is its square root.",
+    Mistake("forgot-square-root", r"You gave the largest eigenvalue of $W^\top W$; $\lambda_1$ is its square root.",
             lambda p: answer_of(largest_singular_value(p["W"]) ** 2, GAMMA[p["activation"]])),
 )
 
 GRADIENT_REGIME = Generator(
     id="rnn.gradient-regime",
-    title="Vanishing or exploding gradients from λ₁ and γ",
+    title="Vanishing or exploding gradients from the singular value bound",
     answer_kind=Parts({"lambda1": Real(), "gamma": Real(), "regime": Choice(options=OPTIONS)}),
     sample_params=sample,
     validate_params=validate,

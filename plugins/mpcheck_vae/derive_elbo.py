@@ -15,7 +15,8 @@ z, x, m = sp.symbols("z x m", real=True)
 s, v = sp.symbols("s v", positive=True)
 # densities: positive, so that SymPy may compare logs of them
 p, q = sp.Function("p", positive=True), sp.Function("q", positive=True)
-likelihood, posterior, joint = (sp.Symbol(name, positive=True) for name in ("p(x|z)", "p(z|x)", "p(x,z)"))
+likelihood, posterior, joint = (sp.Symbol(name, positive=True)
+                                for name in (r"p(x \mid z)", r"p(z \mid x)", "p(x, z)"))
 DOMAIN = {x: (-2.0, 2.0), m: (-1.5, 1.5), s: (0.5, 1.5), v: (0.2, 1.5)}
 ALL_Z = (z, -sp.oo, sp.oo)
 
@@ -62,44 +63,49 @@ def build() -> Walkthrough:
     integrate = numeric(DOMAIN, draws=3, rtol=1e-8)
     unevaluated = sp.UnevaluatedExpr
     return Walkthrough(
-        title="The ELBO: log p(x) = E_q[log p(x|z)] − KL(q(z|x)‖p(z)) + KL(q(z|x)‖p(z|x))",
-        assumptions=["q(z) = q(z|x) is any density with q > 0 where p(z|x) > 0",
-                     "checked on z ~ N(0, 1), x|z ~ N(z, s²), q = N(m, v), at random x, m, v, s"],
+        title=r"The ELBO: $\log p(x) = \mathbb{E}_q[\log p(x \mid z)] - \mathrm{KL}(q(z \mid x) \,\|\, p(z)) "
+              r"+ \mathrm{KL}(q(z \mid x) \,\|\, p(z \mid x))$",
+        assumptions=[r"$q(z) = q(z \mid x)$ is any density with $q > 0$ where $p(z \mid x) > 0$",
+                     r"checked on $z \sim \mathcal{N}(0, 1)$, $x \mid z \sim \mathcal{N}(z, s^2)$, "
+                     r"$q = \mathcal{N}(m, v)$, at random $x$, $m$, $v$, $s$"],
         where=definitions(),
         steps=[
             Step(sp.Eq(p(x), sp.Integral(likelihood * p(z), ALL_Z)),
-                 "the evidence marginalises z (here p(x) = N(x; 0, 1 + s²))", check=integrate,
+                 r"the evidence marginalises $z$ (here $p(x) = \mathcal{N}(x; 0, 1 + s^2)$)", check=integrate,
                  practice=None),
             Step(sp.Eq(sp.log(p(x)), E_q(sp.log(p(x)))),
-                 "log p(x) does not depend on z and q integrates to 1", check=integrate, practice=None),
-            Step(E_q(sp.log(joint / posterior)), "Bayes: p(x) = p(x, z)/p(z|x) for every z",
+                 r"$\log p(x)$ does not depend on $z$, and $q$ integrates to 1", check=integrate, practice=None),
+            Step(E_q(sp.log(joint / posterior)), r"Bayes: $p(x) = p(x, z)/p(z \mid x)$ for every $z$",
                  check=integrate, practice=None),
             Step(E_q(sp.log(unevaluated(likelihood * p(z) / q(z)) * unevaluated(q(z) / posterior))),
-                 "p(x, z) = p(x|z) p(z); multiply and divide by q(z)", check=integrate, practice=None),
+                 r"$p(x, z) = p(x \mid z)\, p(z)$; multiply and divide by $q(z)$", check=integrate, practice=None),
             Step(reconstruction - kl_prior + kl_posterior,
                  "the log of a product is a sum of logs; split the integral into three expectations",
                  check=integrate, practice=None),
             Step(sp.Eq(reconstruction, -sp.log(2 * sp.pi * s**2) / 2 - ((x - m) ** 2 + v) / (2 * s**2)),
-                 "reconstruction term: E_q[(x − z)²] = (x − m)² + v", check=integrate,
-                 hint="log N(x; z, s²) = −½ log 2πs² − (x − z)²/2s²; take E_q."),
+                 r"the reconstruction term, with $\mathbb{E}_q[(x - z)^2] = (x - m)^2 + v$", check=integrate,
+                 hint=r"$\log \mathcal{N}(x; z, s^2) = -\frac{1}{2}\log(2\pi s^2) - (x - z)^2/(2s^2)$; "
+                      r"take $\mathbb{E}_q$ of it."),
             Step(sp.Eq(kl_prior, kl_normal(m, v, 0, 1)),
-                 "KL(q‖p(z)) against N(0, 1): ½(v + m² − 1 − log v)", check=integrate,
-                 hint="½(v + m² − 1 − log v)"),
+                 r"$\mathrm{KL}(q \,\|\, p(z))$ against the prior $\mathcal{N}(0, 1)$", check=integrate,
+                 hint=r"The KL divergence between two Gaussians, with mean 0 and variance 1 for the second."),
             Step(sp.Eq(kl_posterior, kl_normal(m, v, mean, variance)),
-                 "KL(q‖p(z|x)) between two Gaussians (the posterior is Gaussian here)", check=integrate,
-                 practice=None),
+                 r"$\mathrm{KL}(q \,\|\, p(z \mid x))$ between two Gaussians (the posterior is Gaussian here)",
+                 check=integrate, practice=None),
             Step(sp.Eq(sp.log(p(x)), -sp.log(2 * sp.pi * s**2) / 2 - ((x - m) ** 2 + v) / (2 * s**2)
                        - kl_normal(m, v, 0, 1) + kl_normal(m, v, mean, variance)),
-                 "all three terms in closed form: the identity holds for every q = N(m, v)",
+                 r"all three terms in closed form: the identity holds for every $q = \mathcal{N}(m, v)$",
                  check=symbolic(domain=DOMAIN), practice=None),
-            Given(sp.Eq(sp.log(p(x)), sp.log(sp.Integral(joint, ALL_Z))), "the Jensen route starts again "
-                  "from the evidence: log p(x) = log ∫ p(x, z) dz"),
-            Step(sp.log(E_q(unevaluated(joint / q(z)))), "multiply and divide by q(z): an expectation under q",
+            Given(sp.Eq(sp.log(p(x)), sp.log(sp.Integral(joint, ALL_Z))),
+                  "the Jensen route starts again from the evidence"),
+            Step(sp.log(E_q(unevaluated(joint / q(z)))), "multiply and divide by $q(z)$: an expectation under $q$",
                  check=integrate, practice=None),
             Step(sp.Ge(sp.log(E_q(unevaluated(joint / q(z)))), elbo, evaluate=False),
-                 "Jensen: log is concave, so log E_q[Y] ≥ E_q[log Y]; the right side is the ELBO",
+                 r"Jensen: $\log$ is concave, so $\log \mathbb{E}_q[Y] \ge \mathbb{E}_q[\log Y]$; "
+                 "the right side is the ELBO",
                  check=integrate),
             Step(sp.Eq(sp.log(p(x)) - elbo, kl_posterior),
-                 "the gap of the bound is exactly KL(q‖p(z|x)) ≥ 0: the bound is tight iff q = p(z|x)",
+                 r"the gap of the bound is exactly $\mathrm{KL}(q \,\|\, p(z \mid x)) \ge 0$: the bound is "
+                 r"tight if and only if $q = p(z \mid x)$",
                  check=integrate, practice=None),
         ])

@@ -19,8 +19,8 @@ mu_q, mu_p = sp.symbols("mu_q mu_p", real=True)
 sigma_q, sigma_p = sp.symbols("sigma_q sigma_p", positive=True)
 mu = sp.Symbol("mu", real=True)
 sigma = sp.Symbol("sigma", positive=True)
-KL = sp.Symbol("D_KL")
-KL0 = sp.Symbol("D_0")
+KL = sp.Symbol(r"D_{\mathrm{KL}}(q \,\|\, p)")
+KL0 = sp.Symbol(r"D_{\mathrm{KL}}(q \,\|\, \mathcal{N}(0, 1))")
 j, d = sp.symbols("j d", integer=True, positive=True)
 DOMAIN = {mu_q: (-1.5, 1.5), mu_p: (-1.5, 1.5), sigma_q: (0.4, 2.0), sigma_p: (0.4, 2.0),
           mu: (-1.5, 1.5), sigma: (0.4, 2.0)}
@@ -101,37 +101,42 @@ def build() -> Walkthrough:
                                           - idx("sigma", j) ** 2, (j, 1, d))
     integrate = numeric(DOMAIN, draws=4, rtol=1e-8)
     return Walkthrough(
-        title="KL divergence between Gaussians (univariate, diagonal, and against N(0, I))",
-        assumptions=["q = N(μ_q, σ_q²), p = N(μ_p, σ_p²), with σ_q, σ_p > 0",
-                     "diagonal case: the d coordinates are independent under both q and p"],
+        title=r"KL divergence between Gaussians (univariate, diagonal, and against $\mathcal{N}(0, I)$)",
+        assumptions=[r"$q = \mathcal{N}(\mu_q, \sigma_q^2)$ and $p = \mathcal{N}(\mu_p, \sigma_p^2)$, "
+                     r"with $\sigma_q, \sigma_p > 0$",
+                     "in the diagonal case the $d$ coordinates are independent under both $q$ and $p$"],
         where={KL: definition, KL0: sp.Integral(normal_pdf(x, mu, sigma) * sp.log(
             normal_pdf(x, mu, sigma) / normal_pdf(x, 0, 1)), all_r)},
         steps=[
-            Given(sp.Eq(KL, definition), "definition: KL(q‖p) = E_q[log q(x) − log p(x)]"),
+            Given(sp.Eq(KL, definition),
+                  r"definition: $\mathrm{KL}(q \,\|\, p) = \mathbb{E}_q[\log q(x) - \log p(x)]$"),
             Step(sp.Integral(q * log_ratio, all_r),
-                 "log of the ratio of the densities: the √(2π) cancel, log(σ_p/σ_q) remains",
-                 check=integrate, hint="log N(x; μ, σ²) = −log σ − ½ log 2π − (x − μ)²/2σ²."),
+                 r"the log of the ratio of the densities: the factors $\sqrt{2\pi}$ cancel",
+                 check=integrate,
+                 hint=r"$\log \mathcal{N}(x; \mu, \sigma^2) = -\log \sigma - \frac{1}{2}\log 2\pi - (x - \mu)^2/(2\sigma^2)$."),
             Step(sp.Eq(sp.Integral(q * (x - mu_q) ** 2, all_r), sigma_q**2),
-                 "E_q[(x − μ_q)²] is the variance of q", check=integrate),
+                 r"$\mathbb{E}_q[(x - \mu_q)^2]$ is the variance of $q$", check=integrate),
             Step(sp.Eq(sp.Integral(q * (x - mu_p) ** 2, all_r), sigma_q**2 + (mu_q - mu_p) ** 2),
-                 "x − μ_p = (x − μ_q) + (μ_q − μ_p); the cross term has mean 0", check=integrate),
+                 r"$x - \mu_p = (x - \mu_q) + (\mu_q - \mu_p)$, and the cross term has mean 0", check=integrate),
             Step(sp.Eq(KL, sp.log(sigma_p / sigma_q) - sp.UnevaluatedExpr(sigma_q**2) / (2 * sigma_q**2)
                        + (sigma_q**2 + (mu_q - mu_p) ** 2) / (2 * sigma_p**2)),
-                 "take E_q of each term of the log-ratio (the density integrates to 1)", check=integrate,
-                 practice=None),
-            Step(closed, "σ_q²/2σ_q² = ½: the univariate closed form",
-                 hint="log(σ_p/σ_q) + (σ_q² + (μ_q − μ_p)²)/(2σ_p²) − ½"),
-            Step(sp.Eq(sp.Symbol("D_KL(q‖p)"), diagonal),
-                 "diagonal Gaussians: log q − log p is a sum over coordinates, each term needs only its own marginal",
+                 "take $\\mathbb{E}_q$ of each term of the log-ratio (the density integrates to 1)",
+                 check=integrate, practice=None),
+            Step(closed, r"simplify the middle term: the univariate closed form",
+                 hint=r"The variance of $q$ over twice itself is a constant."),
+            Step(sp.Eq(sp.Symbol(r"D_{\mathrm{KL}}(q \,\|\, p)"), diagonal),
+                 r"diagonal Gaussians: $\log q - \log p$ is a sum over coordinates, and each term needs "
+                 "only its own marginal",
                  check=predicate(_diagonal_sum_matches, "Gauss–Hermite quadrature in 2 and 3 dimensions")),
-            Step(sp.Eq(KL0, standard), "against p = N(0, 1): put μ_p = 0, σ_p = 1", check=integrate,
-                 practice=None),
-            Step(-sp.log(sigma) + (sigma**2 + mu**2) / 2 - sp.Rational(1, 2), "log(1/σ) = −log σ"),
+            Step(sp.Eq(KL0, standard), r"against $p = \mathcal{N}(0, 1)$: put $\mu_p = 0$ and $\sigma_p = 1$",
+                 check=integrate, practice=None),
+            Step(-sp.log(sigma) + (sigma**2 + mu**2) / 2 - sp.Rational(1, 2),
+                 r"$\log(1/\sigma) = -\log \sigma$"),
             Step(sp.Eq(-KL0, (1 + sp.log(sigma**2) - mu**2 - sigma**2) / 2),
-                 "negate and write −log σ as −½ log σ², the form used in VAE code",
-                 hint="½(1 + log σ² − μ² − σ²)"),
-            Step(sp.Eq(-sp.Symbol("D_KL(q‖N(0,I))"), vae_term),
-                 "sum over the d latent coordinates (the diagonal case)",
+                 r"negate, and write $-\log \sigma$ as $-\frac{1}{2}\log \sigma^2$: the form used in VAE code",
+                 hint=r"Every term changes sign; $\log \sigma = \frac{1}{2}\log \sigma^2$."),
+            Step(sp.Eq(-sp.Symbol(r"D_{\mathrm{KL}}(q \,\|\, \mathcal{N}(0, I))"), vae_term),
+                 "sum over the $d$ latent coordinates (the diagonal case)",
                  check=predicate(lambda: _diagonal_sum_matches(standard_prior=True),
                                  "Gauss–Hermite quadrature in 2 and 3 dimensions against N(0, I)")),
         ])

@@ -14,9 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from mpcheck.api import Case
-from mpcheck.reference import RefResult, max_abs_error, time_ms
-
-TOLERANCE = 1e-8  # float64 throughout: any larger gap is a bug, not rounding
+from mpcheck.exercises.draw import dims, integer, normal
 
 
 def out_size(size: int, kernel: int, padding: int, stride: int, dilation: int) -> int:
@@ -104,27 +102,46 @@ def input_grad_full_conv(weight: torch.Tensor, grad_out: torch.Tensor, padding: 
     return conv2d(grad_out, rotated, padding=kh - 1 - padding)
 
 
-# --- the exercise: cases, oracle and known bugs -----------------------------------------------
+# --- the exercises: cases, oracles and known bugs --------------------------------------------
+
+FIXED = [  # (N, C_in, H, W, C_out, k, stride, padding, dilation): small first, to read by eye
+    (1, 1, 4, 4, 1, 2, 1, 0, 1),
+    (2, 3, 9, 11, 4, 3, 1, 1, 1),
+    (1, 2, 10, 8, 3, 3, 2, 0, 2),
+    (3, 4, 7, 7, 2, 2, 3, 2, 1),
+]
+
+
+def conv_shapes(generator: torch.Generator, count: int = 4) -> list[tuple[int, ...]]:
+    """The fixed shapes, then ``count`` random ones (any stride, padding and dilation that fit)."""
+    shapes = list(FIXED)
+    for _ in range(count):
+        k, d, p, s = integer(generator, 1, 3), integer(generator, 1, 2), integer(generator, 0, 2), integer(generator, 1, 3)
+        h, w = integer(generator, d * (k - 1) + 1, 11), integer(generator, d * (k - 1) + 1, 11)
+        shapes.append((integer(generator, 1, 2), integer(generator, 1, 3), h, w, integer(generator, 1, 3), k, s, p, d))
+    return shapes
+
+
+def _conv_inputs(generator, device, dtype, shape):
+    n, c_in, h, w, c_out, k, s, p, d = shape
+    x = normal(generator, n, c_in, h, w, dtype=dtype, device=device)
+    weight = normal(generator, c_out, c_in, k, k, dtype=dtype, device=device)
+    bias = normal(generator, c_out, dtype=dtype, device=device)
+    label = f"x {dims(x.shape)}, weight {dims(weight.shape)}, stride {s}, padding {p}, dilation {d}"
+    return x, weight, bias, {"stride": s, "padding": p, "dilation": d}, label
+
 
 def conv2d_cases(generator: torch.Generator, device: str, dtype: torch.dtype) -> list[Case]:
-    """The fixed cases of the oracle check, then random shapes, strides, paddings and dilations."""
-    shapes = list(CASES)
-    for _ in range(4):
-        k = int(torch.randint(1, 4, (), generator=generator))
-        d = int(torch.randint(1, 3, (), generator=generator))
-        p = int(torch.randint(0, 3, (), generator=generator))
-        s = int(torch.randint(1, 4, (), generator=generator))
-        h, w = (int(torch.randint(d * (k - 1) + 1, 12, (), generator=generator)) for _ in range(2))
-        shapes.append((int(torch.randint(1, 3, (), generator=generator)), int(torch.randint(1, 4, (), generator=generator)),
-                       h, w, int(torch.randint(1, 4, (), generator=generator)), k, s, p, d))
     cases = []
-    for n, c_in, h, w, c_out, k, s, p, d in shapes:
-        x = torch.randn(n, c_in, h, w, generator=generator, dtype=dtype).to(device)
-        weight = torch.randn(c_out, c_in, k, k, generator=generator, dtype=dtype).to(device)
-        bias = torch.randn(c_out, generator=generator, dtype=dtype).to(device)
-        label = f"x {n}×{c_in}×{h}×{w}, weight {c_out}×{c_in}×{k}×{k}, stride {s}, padding {p}, dilation {d}"
-        cases.append(Case(label, (x, weight, bias), {"stride": s, "padding": p, "dilation": d}))
+    for shape in conv_shapes(generator):
+        x, weight, bias, settings, label = _conv_inputs(generator, device, dtype, shape)
+        cases.append(Case(label, (x, weight, bias), settings))
     return cases
+
+
+def conv2d_benchmark(generator: torch.Generator, device: str, dtype: torch.dtype) -> Case:
+    x, weight, bias, settings, label = _conv_inputs(generator, device, dtype, (8, 16, 32, 32, 32, 3, 1, 1, 1))
+    return Case(label, (x, weight, bias), settings)
 
 
 def conv2d_oracle(x, weight, bias=None, stride=1, padding=0, dilation=1):
@@ -141,39 +158,27 @@ def conv2d_without_bias(x, weight, bias=None, stride=1, padding=0, dilation=1):
     return F.conv2d(x, weight, None, stride, padding, dilation)
 
 
-# --- checks against the oracles --------------------------------------------------------------
-
-CASES = [  # (N, C_in, H, W, C_out, k, stride, padding, dilation)
-    (2, 3, 9, 11, 4, 3, 1, 1, 1),
-    (1, 2, 10, 8, 3, 3, 2, 0, 2),
-    (3, 4, 7, 7, 2, 2, 3, 2, 1),
-]
-
-
-def _case_tensors(case, device: str, seed: int = 0):
-    n, c_in, h, w, c_out, k, *_ = case
-    gen = torch.Generator().manual_seed(seed)
-    x = torch.randn(n, c_in, h, w, generator=gen, dtype=torch.float64).to(device)
-    weight = torch.randn(c_out, c_in, k, k, generator=gen, dtype=torch.float64).to(device)
-    bias = torch.randn(c_out, generator=gen, dtype=torch.float64).to(device)
-    return x, weight, bias
+def conv2d_dilation_ignored(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    """The bug: the output size has d in it, the taps do not (row i·s + m instead of i·s + m·d):
+    the undilated correlation, cut to the dilated output's size."""
+    h_out = out_size(x.shape[2], weight.shape[2], padding, stride, dilation)
+    w_out = out_size(x.shape[3], weight.shape[3], padding, stride, dilation)
+    return F.conv2d(x, weight, bias, stride, padding)[:, :, :h_out, :w_out]
 
 
-def _noise(like: torch.Tensor, seed: int) -> torch.Tensor:
-    gen = torch.Generator().manual_seed(1000 + seed)
-    return torch.randn(tuple(like.shape), generator=gen, dtype=like.dtype).to(like.device)
+def conv2d_backward_cases(generator: torch.Generator, device: str, dtype: torch.dtype) -> list[Case]:
+    cases = []
+    for shape in conv_shapes(generator):
+        x, weight, bias, settings, label = _conv_inputs(generator, device, dtype, shape)
+        grad_out = normal(generator, *F.conv2d(x, weight, bias, **settings).shape, dtype=dtype, device=device)
+        cases.append(Case(label + f", grad_out {dims(grad_out.shape)}", (x, weight, grad_out), settings))
+    return cases
 
 
-def check_conv2d(device: str) -> RefResult:
-    errors = []
-    for seed, case in enumerate(CASES):
-        x, weight, bias = _case_tensors(case, device, seed)
-        s, p, d = case[6:]
-        errors.append(max_abs_error(conv2d(x, weight, bias, s, p, d), F.conv2d(x, weight, bias, s, p, d)))
-    x, weight, bias = _case_tensors((8, 16, 32, 32, 32, 3, 1, 1, 1), device)
-    return RefResult(max_abs_error=max(errors), tolerance=TOLERANCE, device=device,
-                     ms=time_ms(lambda: conv2d(x, weight, bias, 1, 1), device),
-                     builtin_ms=time_ms(lambda: F.conv2d(x, weight, bias, 1, 1), device))
+def conv2d_backward_benchmark(generator: torch.Generator, device: str, dtype: torch.dtype) -> Case:
+    x, weight, bias, settings, label = _conv_inputs(generator, device, dtype, (8, 16, 32, 32, 32, 3, 1, 1, 1))
+    grad_out = normal(generator, *F.conv2d(x, weight, bias, **settings).shape, dtype=dtype, device=device)
+    return Case(label, (x, weight, grad_out), settings)
 
 
 def autograd_grads(x, weight, bias, grad_out, stride, padding, dilation):
@@ -183,16 +188,27 @@ def autograd_grads(x, weight, bias, grad_out, stride, padding, dilation):
     return x.grad, weight.grad, bias.grad
 
 
-def check_conv2d_backward(device: str) -> RefResult:
-    errors = []
-    for seed, case in enumerate(CASES):
-        x, weight, bias = _case_tensors(case, device, seed)
-        s, p, d = case[6:]
-        grad_out = _noise(F.conv2d(x, weight, bias, s, p, d), seed)
-        mine = conv2d_backward(x, weight, grad_out, s, p, d)
-        errors.append(max_abs_error(list(mine), list(autograd_grads(x, weight, bias, grad_out, s, p, d))))
-    x, weight, bias = _case_tensors((8, 16, 32, 32, 32, 3, 1, 1, 1), device)
-    grad_out = _noise(F.conv2d(x, weight, bias, 1, 1), 0)
-    return RefResult(max_abs_error=max(errors), tolerance=TOLERANCE, device=device,
-                     ms=time_ms(lambda: conv2d_backward(x, weight, grad_out, 1, 1), device),
-                     builtin_ms=time_ms(lambda: autograd_grads(x, weight, bias, grad_out, 1, 1, 1), device))
+def conv2d_backward_oracle(x, weight, grad_out, stride=1, padding=0, dilation=1):
+    bias = torch.zeros(weight.shape[0], dtype=weight.dtype, device=weight.device)
+    return autograd_grads(x, weight, bias, grad_out, stride, padding, dilation)
+
+
+def conv2d_backward_kernel_not_rotated(x, weight, grad_out, stride=1, padding=0, dilation=1):
+    """The bug: ∂L/∂X spreads δ with the kernel as it is, not rotated by 180° — the input
+    gradient of the layer whose kernel is flipped."""
+    grad_x, _, _ = conv2d_backward_oracle(x, weight.flip(2, 3), grad_out, stride, padding, dilation)
+    _, grad_w, grad_b = conv2d_backward_oracle(x, weight, grad_out, stride, padding, dilation)
+    return grad_x, grad_w, grad_b
+
+
+def conv2d_backward_weight_grad_flipped(x, weight, grad_out, stride=1, padding=0, dilation=1):
+    """The bug: ∂L/∂W computed as a convolution (δ rotated) instead of a correlation: it comes out rotated."""
+    grad_x, grad_w, grad_b = conv2d_backward_oracle(x, weight, grad_out, stride, padding, dilation)
+    return grad_x, grad_w.flip(2, 3), grad_b
+
+
+def conv2d_backward_bias_grad_averaged(x, weight, grad_out, stride=1, padding=0, dilation=1):
+    """The bug: ∂L/∂b[o] is the mean of δ over the batch and the positions, not their sum."""
+    grad_x, grad_w, grad_b = conv2d_backward_oracle(x, weight, grad_out, stride, padding, dilation)
+    n, _, h_out, w_out = grad_out.shape
+    return grad_x, grad_w, grad_b / (n * h_out * w_out)

@@ -18,9 +18,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from mpcheck.reference import RefResult, max_abs_error, time_ms
-
-TOLERANCE = 1e-8
+from mpcheck.api import Case
+from mpcheck.exercises.draw import dims, integer, normal
 
 
 def transposed_out(size: int, kernel: int, stride: int, padding: int, dilation: int, output_padding: int) -> int:
@@ -50,9 +49,10 @@ def conv_transpose2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor |
     return out if bias is None else out + bias[None, :, None, None]
 
 
-# --- check against the oracle ----------------------------------------------------------------
+# --- the exercise: cases, oracle and known bugs ----------------------------------------------
 
-CASES = [  # (N, C_in, H, W, C_out, k, stride, padding, output_padding, dilation)
+FIXED = [  # (N, C_in, H, W, C_out, k, stride, padding, output_padding, dilation)
+    (1, 1, 2, 2, 1, 2, 1, 0, 0, 1),
     (2, 3, 4, 5, 2, 3, 2, 1, 1, 1),
     (1, 2, 3, 3, 3, 2, 1, 0, 0, 1),
     (2, 2, 5, 4, 2, 3, 3, 2, 2, 2),
@@ -60,23 +60,44 @@ CASES = [  # (N, C_in, H, W, C_out, k, stride, padding, output_padding, dilation
 ]
 
 
-def _tensors(case, device: str, seed: int):
-    n, c_in, h, w, c_out, k = case[:6]
-    gen = torch.Generator().manual_seed(seed)
-    x = torch.randn(n, c_in, h, w, generator=gen, dtype=torch.float64).to(device)
-    weight = torch.randn(c_in, c_out, k, k, generator=gen, dtype=torch.float64).to(device)
-    bias = torch.randn(c_out, generator=gen, dtype=torch.float64).to(device)
-    return x, weight, bias
+def _random_shape(generator: torch.Generator) -> tuple[int, ...]:
+    """Settings PyTorch accepts: output_padding < max(stride, dilation), an output at least 1 wide."""
+    while True:
+        k, s, d, p = integer(generator, 1, 4), integer(generator, 1, 3), integer(generator, 1, 2), integer(generator, 0, 2)
+        op = integer(generator, 0, max(s, d) - 1)
+        h, w = integer(generator, 1, 6), integer(generator, 1, 6)
+        if min(transposed_out(h, k, s, p, d, op), transposed_out(w, k, s, p, d, op)) >= 1:
+            return integer(generator, 1, 2), integer(generator, 1, 3), h, w, integer(generator, 1, 3), k, s, p, op, d
 
 
-def check_conv_transpose2d(device: str) -> RefResult:
-    errors = []
-    for seed, case in enumerate(CASES):
-        x, weight, bias = _tensors(case, device, seed)
-        s, p, op, d = case[6:]
-        errors.append(max_abs_error(conv_transpose2d(x, weight, bias, s, p, op, d),
-                                    F.conv_transpose2d(x, weight, bias, s, p, op, 1, d)))
-    x, weight, bias = _tensors((8, 32, 16, 16, 16, 4, 2, 1, 0, 1), device, 99)
-    return RefResult(max_abs_error=max(errors), tolerance=TOLERANCE, device=device,
-                     ms=time_ms(lambda: conv_transpose2d(x, weight, bias, 2, 1), device),
-                     builtin_ms=time_ms(lambda: F.conv_transpose2d(x, weight, bias, 2, 1), device))
+def _tensors(generator, device, dtype, shape) -> Case:
+    n, c_in, h, w, c_out, k, s, p, op, d = shape
+    x = normal(generator, n, c_in, h, w, dtype=dtype, device=device)
+    weight = normal(generator, c_in, c_out, k, k, dtype=dtype, device=device)
+    bias = normal(generator, c_out, dtype=dtype, device=device)
+    label = (f"x {dims(x.shape)}, weight {dims(weight.shape)}, stride {s}, padding {p}, "
+             f"output_padding {op}, dilation {d}")
+    return Case(label, (x, weight, bias), {"stride": s, "padding": p, "output_padding": op, "dilation": d})
+
+
+def conv_transpose2d_cases(generator: torch.Generator, device: str, dtype: torch.dtype) -> list[Case]:
+    shapes = FIXED + [_random_shape(generator) for _ in range(4)]
+    return [_tensors(generator, device, dtype, shape) for shape in shapes]
+
+
+def conv_transpose2d_benchmark(generator: torch.Generator, device: str, dtype: torch.dtype) -> Case:
+    return _tensors(generator, device, dtype, (8, 32, 16, 16, 16, 4, 2, 1, 0, 1))
+
+
+def conv_transpose2d_oracle(x, weight, bias=None, stride=1, padding=0, output_padding=0, dilation=1):
+    return F.conv_transpose2d(x, weight, bias, stride, padding, output_padding, 1, dilation)
+
+
+def conv_transpose2d_flipped_kernel(x, weight, bias=None, stride=1, padding=0, output_padding=0, dilation=1):
+    """The bug: as a convolution over the zero-upsampled input, but with the kernel not rotated by 180°."""
+    return F.conv_transpose2d(x, weight.flip(2, 3), bias, stride, padding, output_padding, 1, dilation)
+
+
+def conv_transpose2d_not_cropped(x, weight, bias=None, stride=1, padding=0, output_padding=0, dilation=1):
+    """The bug: the full canvas, padding never cropped from its borders."""
+    return F.conv_transpose2d(x, weight, bias, stride, 0, output_padding, 1, dilation)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import torch
 
-from mpcheck.reference import RefResult, max_abs_error, time_ms
+from mpcheck.api import Case
+from mpcheck.exercises.draw import dims, integer, normal
 
 Tensor = torch.Tensor
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
-TOLERANCE = 1e-10
 
 
 def activation(name: str, a: Tensor) -> Tensor:
@@ -74,19 +74,52 @@ def autograd_backward(x, w1, b1, w2, b2, upstream, name: str) -> dict[str, Tenso
 
 
 def random_mlp(device: str, batch: int = 32, d_in: int = 20, hidden: int = 64, d_out: int = 10,
-               seed: int = 0) -> tuple[Tensor, ...]:
-    """x, W1, b1, W2, b2 and an upstream gradient, float64, on ``device``."""
-    gen = torch.Generator().manual_seed(seed)
+               seed: int = 0, dtype: torch.dtype = torch.float64, generator=None) -> tuple[Tensor, ...]:
+    """x, W1, b1, W2, b2 and an upstream gradient on ``device``."""
+    generator = generator or torch.Generator().manual_seed(seed)
     shapes = [(batch, d_in), (hidden, d_in), (hidden,), (d_out, hidden), (d_out,), (batch, d_out)]
-    return tuple(torch.randn(*s, generator=gen, dtype=torch.float64).to(device) for s in shapes)
+    return tuple(normal(generator, *s, dtype=dtype, device=device) for s in shapes)
 
 
-def check_mlp_backprop(device: str) -> RefResult:
-    tensors = random_mlp(device)
-    error = 0.0
-    for name in ACTIVATIONS:
-        mine, oracle = mlp_backward(*tensors, name), autograd_backward(*tensors, name)
-        error = max(error, max_abs_error([mine[k] for k in sorted(mine)], [oracle[k] for k in sorted(mine)]))
-    return RefResult(max_abs_error=error, tolerance=TOLERANCE,
-                     ms=time_ms(lambda: mlp_backward(*tensors, "relu"), device),
-                     builtin_ms=time_ms(lambda: autograd_backward(*tensors, "relu"), device), device=device)
+# --- the exercise: cases, oracle and known bugs ----------------------------------------------
+
+FIXED = [(1, 1, 1, 1), (4, 3, 5, 2)]  # batch, D, hidden, K
+
+
+def mlp_backward_cases(generator: torch.Generator, device: str, dtype: torch.dtype) -> list[Case]:
+    """Every activation on the fixed sizes, then random sizes with one activation each."""
+    sizes = [(size, name) for size in FIXED for name in ACTIVATIONS]
+    sizes += [(tuple(integer(generator, 1, 6) for _ in range(4)), ACTIVATIONS[i % 3]) for i in range(3)]
+    cases = []
+    for (batch, d_in, hidden, d_out), name in sizes:
+        tensors = random_mlp(device, batch, d_in, hidden, d_out, dtype=dtype, generator=generator)
+        label = f"x {dims(tensors[0].shape)}, W1 {dims(tensors[1].shape)}, W2 {dims(tensors[3].shape)}, {name}"
+        cases.append(Case(label, (*tensors, name)))
+    return cases
+
+
+def mlp_backward_benchmark(generator: torch.Generator, device: str, dtype: torch.dtype) -> Case:
+    return Case("x 32×20, W1 64×20, W2 10×64, relu", (*random_mlp(device, dtype=dtype, generator=generator), "relu"))
+
+
+def _first_layer_with(delta: Tensor, x: Tensor, w1: Tensor, grads: dict[str, Tensor]) -> dict[str, Tensor]:
+    """The gradients when δ = ∂L/∂A is ``delta`` (right or wrong); the second layer's stay right."""
+    return {**grads, "x": delta @ w1, "w1": delta.T @ x, "b1": delta.sum(0)}
+
+
+def mlp_backward_no_derivative(x, w1, b1, w2, b2, upstream, name):
+    """The bug: δ = ∂L/∂H, the activation's derivative left out."""
+    return _first_layer_with(upstream @ w2, x, w1, mlp_backward(x, w1, b1, w2, b2, upstream, name))
+
+
+def mlp_backward_derivative_at_output(x, w1, b1, w2, b2, upstream, name):
+    """The bug: f' evaluated at the activation H = f(A) instead of at the pre-activation A."""
+    _, h, _ = mlp_forward(x, w1, b1, w2, b2, name)
+    delta = (upstream @ w2) * activation_prime(name, h)
+    return _first_layer_with(delta, x, w1, mlp_backward(x, w1, b1, w2, b2, upstream, name))
+
+
+def mlp_backward_transposed(x, w1, b1, w2, b2, upstream, name):
+    """The bug: ∂L/∂W = (input)ᵀ δ, the transpose of the weight's gradient."""
+    grads = mlp_backward(x, w1, b1, w2, b2, upstream, name)
+    return {**grads, "w1": grads["w1"].T, "w2": grads["w2"].T}

@@ -1,12 +1,13 @@
 """Optimisers written from the course's update rules, checked against torch.optim.
 
 Every step function takes the current parameters and state as tensors and returns new tensors
-(on the input's device); nothing is updated in place. The checks run each rule for several steps
-on a random convex quadratic
+(on the input's device); nothing is updated in place. Each rule is an exercise: one step from a
+random state, compared with one torch.optim step from the same state (``optimizer_cases``). The
+tests also run each rule for many steps on a random convex quadratic
 
     L(θ) = ½ θᵀAθ − bᵀθ,   ∇L(θ) = Aθ − b
 
-using that closed-form gradient, while the torch.optim oracle gets its gradients from autograd.
+using that closed-form gradient, while torch.optim gets its gradients from autograd.
 
 Where conventions differ (explained at each oracle):
 - momentum: the course keeps a velocity v (v ← αv − ε∇, θ ← θ + v); torch keeps a buffer
@@ -23,12 +24,9 @@ from collections.abc import Callable
 
 import torch
 
-from mpcheck.reference import RefResult, max_abs_error, time_ms
-
 Tensor = torch.Tensor
 STEPS = 25
 DIM = 16
-TOLERANCE = 1e-9
 
 
 # ---- the update rules ------------------------------------------------------------------------
@@ -110,27 +108,13 @@ def run_torch(make_optimizer, a: Tensor, b: Tensor, theta0: Tensor, steps: int =
     return param.detach()
 
 
-def _result(error: float, manual: Callable[[], Tensor], oracle: Callable[[], Tensor], device: str) -> RefResult:
-    return RefResult(max_abs_error=error, tolerance=TOLERANCE, ms=time_ms(manual, device),
-                     builtin_ms=time_ms(oracle, device), device=device)
-
-
-# ---- checks against torch.optim --------------------------------------------------------------
+# ---- several steps in a row (the tests compare them with torch.optim) ------------------------
 
 def run_sgd_momentum(a, b, theta, steps=STEPS, lr=0.05, alpha=0.9) -> Tensor:
     grad, v = gradient(a, b), torch.zeros_like(theta)
     for _ in range(steps):
         theta, v = sgd_momentum_step(theta, v, grad(theta), lr, alpha)
     return theta
-
-
-def check_sgd_momentum(device: str) -> RefResult:
-    a, b, theta0 = quadratic(device)
-    # torch: buf ← μ·buf + ∇ (buf = ∇ on the first step), θ ← θ − lr·buf; with v = −lr·buf and
-    # v0 = 0 this is the course's rule step for step
-    oracle = lambda: run_torch(lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9), a, b, theta0)
-    manual = lambda: run_sgd_momentum(a, b, theta0)
-    return _result(max_abs_error(manual(), oracle()), manual, oracle, device)
 
 
 def run_nesterov(a, b, theta, steps=STEPS, lr=0.05, alpha=0.9) -> tuple[Tensor, Tensor]:
@@ -140,32 +124,11 @@ def run_nesterov(a, b, theta, steps=STEPS, lr=0.05, alpha=0.9) -> tuple[Tensor, 
     return theta, v
 
 
-def check_nesterov(device: str) -> RefResult:
-    a, b, theta0 = quadratic(device)
-    # torch (Sutskever/Bengio form): buf ← μ·buf + ∇L(p), p ← p − lr(∇L(p) + μ·buf). Its p is the
-    # look-ahead point p = θ + αv of the course's iterates (p0 = θ0 since v0 = 0), with v = −lr·buf.
-    oracle = lambda: run_torch(lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True), a, b, theta0)
-
-    def manual():
-        theta, v = run_nesterov(a, b, theta0)
-        return theta + 0.9 * v
-    return _result(max_abs_error(manual(), oracle()), manual, oracle, device)
-
-
 def run_adagrad(a, b, theta, steps=STEPS, lr=0.5, delta=1e-10) -> Tensor:
     grad, r = gradient(a, b), torch.zeros_like(theta)
     for _ in range(steps):
         theta, r = adagrad_step(theta, r, grad(theta), lr, delta)
     return theta
-
-
-def check_adagrad(device: str) -> RefResult:
-    a, b, theta0 = quadratic(device)
-    # torch: sum ← sum + ∇², θ ← θ − lr·∇/(√sum + eps); sum starts at initial_accumulator_value = 0
-    # and lr_decay = 0 keeps lr constant: the course's rule with δ = eps
-    oracle = lambda: run_torch(lambda ps: torch.optim.Adagrad(ps, lr=0.5, eps=1e-10), a, b, theta0)
-    manual = lambda: run_adagrad(a, b, theta0)
-    return _result(max_abs_error(manual(), oracle()), manual, oracle, device)
 
 
 def run_rmsprop(a, b, theta, steps=STEPS, lr=0.01, rho=0.9, delta=1e-8) -> Tensor:
@@ -175,15 +138,6 @@ def run_rmsprop(a, b, theta, steps=STEPS, lr=0.01, rho=0.9, delta=1e-8) -> Tenso
     return theta
 
 
-def check_rmsprop(device: str) -> RefResult:
-    a, b, theta0 = quadratic(device)
-    # torch: square_avg ← α·square_avg + (1 − α)∇² (its α is our ρ; it starts at 0), then
-    # θ ← θ − lr·∇/(√square_avg + eps)
-    oracle = lambda: run_torch(lambda ps: torch.optim.RMSprop(ps, lr=0.01, alpha=0.9, eps=1e-8), a, b, theta0)
-    manual = lambda: run_rmsprop(a, b, theta0)
-    return _result(max_abs_error(manual(), oracle()), manual, oracle, device)
-
-
 def run_adam(a, b, theta, steps=STEPS, lr=0.05, beta1=0.9, beta2=0.999, eps=1e-8) -> Tensor:
     grad = gradient(a, b)
     m, v = torch.zeros_like(theta), torch.zeros_like(theta)
@@ -191,11 +145,3 @@ def run_adam(a, b, theta, steps=STEPS, lr=0.05, beta1=0.9, beta2=0.999, eps=1e-8
         theta, m, v = adam_step(theta, m, v, grad(theta), t, lr, beta1, beta2, eps)
     return theta
 
-
-def check_adam(device: str) -> RefResult:
-    a, b, theta0 = quadratic(device)
-    # torch: the same rule; it folds the corrections into step = lr/(1 − β1^t) and
-    # denom = √v/√(1 − β2^t) + eps, which is √v̂ + ε
-    oracle = lambda: run_torch(lambda ps: torch.optim.Adam(ps, lr=0.05, betas=(0.9, 0.999), eps=1e-8), a, b, theta0)
-    manual = lambda: run_adam(a, b, theta0)
-    return _result(max_abs_error(manual(), oracle()), manual, oracle, device)

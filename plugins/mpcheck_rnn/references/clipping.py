@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import torch
 
-from mpcheck.reference import RefResult, max_abs_error, time_ms
+from mpcheck.api import Case
+from mpcheck.exercises.draw import integer, normal
+from mpcheck.reference import max_abs_error
 
 TORCH_EPS = 1e-6
 
@@ -41,9 +43,9 @@ def torch_clip(grads, threshold):
     return [p.grad for p in params], norm
 
 
-def random_grads(shapes, device, dtype=torch.float64, seed=0):
-    gen = torch.Generator().manual_seed(seed)
-    return [torch.randn(*shape, generator=gen, dtype=dtype).to(device) for shape in shapes]
+def random_grads(shapes, device, dtype=torch.float64, seed=0, generator=None):
+    generator = generator or torch.Generator().manual_seed(seed)
+    return [normal(generator, *shape, dtype=dtype, device=device) for shape in shapes]
 
 
 def compare(grads, threshold) -> float:
@@ -52,12 +54,33 @@ def compare(grads, threshold) -> float:
     return max_abs_error([*ours, our_norm], [*theirs, their_norm])
 
 
-def check_clip_grad_norm(device: str) -> RefResult:
-    grads = random_grads([(64, 32), (64,), (10, 64), (10,)], device)
-    norm = float(global_norm(grads))
-    # one threshold that clips and one that does not
-    error = max(compare(grads, 0.5 * norm), compare(grads, 2.0 * norm))
-    return RefResult(max_abs_error=error, tolerance=1e-6,
-                     ms=time_ms(lambda: clip_grad_norm(grads, 0.5 * norm), device),
-                     builtin_ms=time_ms(lambda: torch_clip(grads, 0.5 * norm), device), device=device,
-                     detail="float64, four tensors, thresholds ½‖∇‖ and 2‖∇‖")
+# --- the exercise: cases, oracle and known bugs ----------------------------------------------
+
+FIXED = [[(3,)], [(4, 5), (5,)], [(64, 32), (64,), (10, 64), (10,)]]
+
+
+def clip_grad_norm_cases(generator: torch.Generator, device: str, dtype: torch.dtype) -> list[Case]:
+    """Each list of gradients twice: with a threshold that clips (½‖∇‖) and one that does not (2‖∇‖)."""
+    shape_lists = FIXED + [[tuple(integer(generator, 1, 5) for _ in range(integer(generator, 1, 2)))
+                            for _ in range(integer(generator, 2, 4))] for _ in range(2)]
+    cases = []
+    for shapes in shape_lists:
+        grads = random_grads(shapes, device, dtype, generator=generator)
+        norm = float(global_norm([g.double() for g in grads]))
+        for ratio in (0.5, 2.0):
+            threshold = float(f"{ratio * norm:.4g}")
+            label = f"{len(grads)} tensor(s) {', '.join('×'.join(map(str, s)) for s in shapes)}, threshold {threshold}"
+            cases.append(Case(label, (grads, threshold)))
+    return cases
+
+
+def clip_grad_norm_per_tensor(grads, threshold):
+    """The bug: every tensor clipped by its own norm, which turns the direction of the whole update."""
+    clipped = [g * torch.clamp(threshold / torch.linalg.vector_norm(g), max=1.0) for g in grads]
+    return clipped, global_norm(grads)
+
+
+def clip_grad_norm_always(grads, threshold):
+    """The bug: ∇ ← (τ/‖∇‖)∇ even when ‖∇‖ ≤ τ, which blows small gradients up to length τ."""
+    norm = global_norm(grads)
+    return [g * (threshold / norm) for g in grads], norm

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import torch
 
-from mpcheck.reference import RefResult, max_abs_error, time_ms
+from mpcheck.api import Case
+from mpcheck.exercises.draw import integer, normal
+from mpcheck.reference import max_abs_error
 
 #: block k of PyTorch's order i, f, g, o is block PYTORCH_BLOCKS[k] of ours (i, f, o, g)
 PYTORCH_BLOCKS = (0, 1, 3, 2)
@@ -56,32 +58,61 @@ def torch_lstm_cell(W, b, input_size):
     return cell
 
 
-def random_problem(N, X, H, device, dtype=torch.float64, seed=0):
-    gen = torch.Generator().manual_seed(seed)
+def random_problem(N, X, H, device, dtype=torch.float64, seed=0, generator=None):
+    generator = generator or torch.Generator().manual_seed(seed)
 
     def draw(*shape):
-        return torch.randn(*shape, generator=gen, dtype=dtype).to(device)
+        return normal(generator, *shape, dtype=dtype, device=device)
 
     return dict(x=draw(N, X), h_prev=draw(N, H), c_prev=draw(N, H), W=draw(4 * H, X + H), b=draw(4 * H))
 
 
-def compare(problem) -> float:
-    cell = torch_lstm_cell(problem["W"], problem["b"], problem["x"].shape[1])
+def lstm_cell_oracle(x, h_prev, c_prev, W, b):
+    cell = torch_lstm_cell(W, b, x.shape[1])
     with torch.no_grad():
-        expected = cell(problem["x"], (problem["h_prev"], problem["c_prev"]))
-    return max_abs_error(list(lstm_cell(**problem)), list(expected))
+        return cell(x, (h_prev, c_prev))
 
 
-def check_lstm_cell(device: str) -> RefResult:
-    problem = random_problem(N=16, X=10, H=20, device=device)
-    cell = torch_lstm_cell(problem["W"], problem["b"], 10)
-    state = (problem["h_prev"], problem["c_prev"])
+def compare(problem) -> float:
+    return max_abs_error(list(lstm_cell(**problem)), list(lstm_cell_oracle(**problem)))
 
-    def builtin():
-        with torch.no_grad():
-            return cell(problem["x"], state)
 
-    return RefResult(max_abs_error=compare(problem), tolerance=1e-10,
-                     ms=time_ms(lambda: lstm_cell(**problem), device),
-                     builtin_ms=time_ms(builtin, device), device=device,
-                     detail="float64, batch 16, X=10, H=20")
+# --- the exercise: cases, oracle and known bugs ----------------------------------------------
+
+FIXED = [(1, 1, 1), (2, 3, 2), (16, 10, 20)]  # N, X, H
+
+
+def lstm_cell_cases(generator: torch.Generator, device: str, dtype: torch.dtype) -> list[Case]:
+    sizes = FIXED + [(integer(generator, 1, 5), integer(generator, 1, 6), integer(generator, 1, 6)) for _ in range(3)]
+    return [Case(f"batch {N}, X {X}, H {H}", kwargs=random_problem(N, X, H, device, dtype, generator=generator))
+            for N, X, H in sizes]
+
+
+def lstm_cell_benchmark(generator: torch.Generator, device: str, dtype: torch.dtype) -> Case:
+    return Case("batch 64, X 128, H 256", kwargs=random_problem(64, 128, 256, device, dtype, generator=generator))
+
+
+def lstm_cell_pytorch_order(x, h_prev, c_prev, W, b):
+    """The bug: the blocks of z read in PyTorch's order i, f, g, o (o and g swapped)."""
+    H = W.shape[0] // 4
+    rows = torch.cat([torch.arange(k * H, (k + 1) * H, device=W.device) for k in PYTORCH_BLOCKS])
+    return lstm_cell(x, h_prev, c_prev, W[rows], b[rows])
+
+
+def _gates(x, h_prev, W, b):
+    i, f, o, g = (torch.cat([x, h_prev], dim=1) @ W.T + b).chunk(4, dim=1)
+    return torch.sigmoid(i), torch.sigmoid(f), torch.sigmoid(o), g
+
+
+def lstm_cell_h_without_tanh(x, h_prev, c_prev, W, b):
+    """The bug: h_t = o ⊙ c_t, the cell not squashed by tanh."""
+    i, f, o, z_g = _gates(x, h_prev, W, b)
+    c = f * c_prev + i * torch.tanh(z_g)
+    return o * c, c
+
+
+def lstm_cell_sigmoid_candidate(x, h_prev, c_prev, W, b):
+    """The bug: g = σ(z_g) like the gates, so the cell can only grow."""
+    i, f, o, z_g = _gates(x, h_prev, W, b)
+    c = f * c_prev + i * torch.sigmoid(z_g)
+    return o * torch.tanh(c), c

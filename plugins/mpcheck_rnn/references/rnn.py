@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import torch
 
-from mpcheck.reference import RefResult, max_abs_error, time_ms
+from mpcheck.api import Case
+from mpcheck.exercises.draw import integer, normal
+from mpcheck.reference import max_abs_error
 
 GRAD_NAMES = ("W_xh", "W_hh", "b", "W_hy", "h0")
 
@@ -95,29 +97,71 @@ def torch_rnn_oracle(rnn, x, h0, W_hy, y, **_):
     return torch.cat([h0.detach().unsqueeze(0), out.detach()]), y_hat.detach(), grads
 
 
-def random_problem(T, N, X, H, Y, device, dtype=torch.float64, seed=0):
-    gen = torch.Generator().manual_seed(seed)
+def random_problem(T, N, X, H, Y, device, dtype=torch.float64, seed=0, generator=None):
+    generator = generator or torch.Generator().manual_seed(seed)
 
     def draw(*shape, scale=1.0):
-        return (scale * torch.randn(*shape, generator=gen, dtype=dtype)).to(device)
+        return normal(generator, *shape, dtype=dtype, device=device, scale=scale)
 
     return dict(x=draw(T, N, X), h0=draw(N, H, scale=0.5), W_xh=draw(H, X, scale=0.5),
                 W_hh=draw(H, H, scale=0.5), b=draw(H, scale=0.1), W_hy=draw(Y, H, scale=0.5), y=draw(T, N, Y))
 
 
+def rnn_bptt_oracle(x, h0, W_xh, W_hh, b, W_hy, y):
+    return torch_rnn_oracle(torch_rnn(W_xh, W_hh, b), x, h0, W_hy, y)
+
+
 def compare(problem) -> float:
     """Largest deviation between the hand-written BPTT and the oracle, states and gradients."""
     h, y_hat, grads = rnn_bptt(**problem)
-    rnn = torch_rnn(problem["W_xh"], problem["W_hh"], problem["b"])
-    h_ref, y_ref, grads_ref = torch_rnn_oracle(rnn, **problem)
+    h_ref, y_ref, grads_ref = rnn_bptt_oracle(**problem)
     return max_abs_error([h, y_hat, *(grads[n] for n in GRAD_NAMES)],
                          [h_ref, y_ref, *(grads_ref[n] for n in GRAD_NAMES)])
 
 
-def check_rnn_bptt(device: str) -> RefResult:
-    problem = random_problem(T=12, N=4, X=5, H=8, Y=3, device=device)
-    rnn = torch_rnn(problem["W_xh"], problem["W_hh"], problem["b"])
-    return RefResult(max_abs_error=compare(problem), tolerance=1e-9,
-                     ms=time_ms(lambda: rnn_bptt(**problem), device),
-                     builtin_ms=time_ms(lambda: torch_rnn_oracle(rnn, **problem), device), device=device,
-                     detail="float64, T=12, batch 4, X=5, H=8, Y=3")
+# --- the exercise: cases, oracle and known bugs ----------------------------------------------
+
+FIXED = [(2, 1, 2, 3, 1), (3, 2, 4, 3, 2), (12, 4, 5, 8, 3)]  # T, N, X, H, Y
+
+
+def rnn_bptt_cases(generator: torch.Generator, device: str, dtype: torch.dtype) -> list[Case]:
+    sizes = FIXED + [tuple(integer(generator, 2, 6) for _ in range(5)) for _ in range(3)]
+    return [Case(f"T {T}, batch {N}, X {X}, H {H}, Y {Y}",
+                 kwargs=random_problem(T, N, X, H, Y, device, dtype, generator=generator))
+            for T, N, X, H, Y in sizes]
+
+
+def rnn_bptt_benchmark(generator: torch.Generator, device: str, dtype: torch.dtype) -> Case:
+    return Case("T 12, batch 4, X 5, H 8, Y 3", kwargs=random_problem(12, 4, 5, 8, 3, device, dtype, generator=generator))
+
+
+def untied_autograd(x, h0, W_xh, W_hh, b, W_hy, y, through_time=True):
+    """States, outputs, every weight's gradient *per time step* and ∂L/∂h0, by autograd on an
+    unrolled net with its own copy of the weights at each step (their sum is the true gradient).
+    ``through_time=False`` cuts the path from h_t back to h_{t−1} (after the first step)."""
+    T = x.shape[0]
+    copies = {name: [w.detach().clone().requires_grad_() for _ in range(T)]
+              for name, w in (("W_xh", W_xh), ("W_hh", W_hh), ("b", b), ("W_hy", W_hy))}
+    h0 = h0.detach().clone().requires_grad_()
+    states, outputs = [h0], []
+    for t in range(T):
+        h_prev = states[-1] if through_time or t == 0 else states[-1].detach()
+        states.append(torch.tanh(h_prev @ copies["W_hh"][t].T + x[t] @ copies["W_xh"][t].T + copies["b"][t]))
+        outputs.append(states[-1] @ copies["W_hy"][t].T)
+    y_hat = torch.stack(outputs)
+    rnn_loss(y_hat, y).backward()
+    per_step = {name: [w.grad for w in ws] for name, ws in copies.items()}
+    return torch.stack(states).detach(), y_hat.detach(), per_step, h0.grad
+
+
+def rnn_bptt_not_through_time(x, h0, W_xh, W_hh, b, W_hy, y):
+    """The bug: ∂L/∂h_t = ∂L/∂ŷ_t W_hy only, without δh_{t+1} from the later steps."""
+    h, y_hat, per_step, grad_h0 = untied_autograd(x, h0, W_xh, W_hh, b, W_hy, y, through_time=False)
+    return h, y_hat, {**{name: sum(grads) for name, grads in per_step.items()}, "h0": grad_h0}
+
+
+def rnn_bptt_overwritten(x, h0, W_xh, W_hh, b, W_hy, y):
+    """The bug: each step assigns (=) its weight gradients instead of adding them (+=); after the
+    backward loop only the first step's term is left."""
+    h, y_hat, per_step, grad_h0 = untied_autograd(x, h0, W_xh, W_hh, b, W_hy, y)
+    return h, y_hat, {**{name: grads[0] for name, grads in per_step.items()}, "h0": grad_h0}

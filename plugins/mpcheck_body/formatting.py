@@ -1,0 +1,27 @@
+"""Numbers inside the body topic's formulas: negatives in parentheses after an operator, vectors
+and homogeneous transforms as matrices of the text markup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mpcheck.text import bmatrix, num, vec
+
+
+def factor(x: float, digits: int = 4) -> str:
+    """``3`` or ``(-3)``: safe after a product sign."""
+    text = num(x, digits)
+    return f"({text})" if text.startswith("-") else text
+
+
+def clean(values: Sequence[float]) -> list[float]:
+    """Float noise away (0.3 − 0.1·3 is 5.55e-17, not a number to print or grade)."""
+    return [round(v, 12) + 0.0 for v in values]
+
+
+def column(values: Sequence[float], digits: int = 4) -> str:
+    return bmatrix([[v] for v in values], digits)
+
+
+def point(values: Sequence[float], digits: int = 4) -> str:
+    return vec(clean(values), digits)

@@ -1,0 +1,114 @@
+"""Tabular MDP arithmetic in plain Python: Bellman backups, sweeps, greedy actions.
+
+An MDP is given as P[s][a][s'] (transition probabilities) and R[s][a] (expected reward of taking a
+in s). Every generator's answer is computed here, from the Bellman equations
+
+    Q(s, a)        = R(s, a) + γ Σ_s' P(s' | s, a) V(s')
+    (T V)(s)       = max_a Q(s, a)                       optimality backup (value iteration)
+    (T_π V)(s)     = Σ_a π(a | s) Q(s, a)                expectation backup (policy evaluation)
+
+A *synchronous* sweep computes every V_{k+1}(s) from the old V_k; an *in-place* (Gauss–Seidel)
+sweep overwrites V(s) as it goes, so later states already see new values. The keyword switches
+of the functions replay the wrong variants that the generators' mistakes name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+Table = Sequence[Sequence[Sequence[float]]]  # P[s][a][s']
+Rewards = Sequence[Sequence[float]]           # R[s][a]
+Policy = Sequence[Sequence[float]]            # π[s][a]
+Backup = Callable[[Sequence[float], int], float]
+
+#: action values closer than this are a tie (float noise must not pick a winner)
+TIE = 1e-9
+
+
+def clean(x: float) -> float:
+    """Round off float noise (0.30000000000000004 → 0.3) so that answers print tidily."""
+    return float(round(x, 12)) + 0.0
+
+
+def clean_list(values: Sequence[float]) -> list[float]:
+    return [clean(v) for v in values]
+
+
+class Model:
+    """P[s][a] kept as its nonzero entries [(s', p), …] (a gridworld row has at most three), with
+    R and γ: what every backup reads."""
+
+    __slots__ = ("rows", "R", "gamma")
+
+    def __init__(self, P: Table, R: Rewards, gamma: float):
+        self.rows = [[[(t, p) for t, p in enumerate(row) if p] for row in by_action] for by_action in P]
+        self.R, self.gamma = R, gamma
+
+    def q_value(self, V: Sequence[float], s: int, a: int, gamma_on_reward: bool = False) -> float:
+        # Q(s, a) = R(s, a) + γ Σ_s' P(s'|s, a) V(s')
+        future = 0.0
+        for t, p in self.rows[s][a]:
+            future += p * V[t]
+        if gamma_on_reward:  # the mistake: γ (R + Σ P V), the immediate reward discounted too
+            return self.gamma * (self.R[s][a] + future)
+        return self.R[s][a] + self.gamma * future
+
+    def q_values(self, V: Sequence[float], s: int, gamma_on_reward: bool = False) -> list[float]:
+        """Q(s, ·): the same sum as ``q_value``, written out once for all actions (the hot loop)."""
+        gamma, out = self.gamma, []
+        for reward, row in zip(self.R[s], self.rows[s]):
+            future = 0.0
+            for t, p in row:
+                future += p * V[t]
+            out.append(gamma * (reward + future) if gamma_on_reward else reward + gamma * future)
+        return out
+
+
+def q_value(P: Table, R: Rewards, gamma: float, V: Sequence[float], s: int, a: int) -> float:
+    """One action value straight from the dense tables (for worked solutions)."""
+    return Model([P[s]], [R[s]], gamma).q_value(V, 0, a)
+
+
+def q_values(P: Table, R: Rewards, gamma: float, V: Sequence[float], s: int) -> list[float]:
+    return Model([P[s]], [R[s]], gamma).q_values(V, 0)
+
+
+def optimality_backup(model: Model, gamma_on_reward: bool = False) -> Backup:
+    # (T V)(s) = max_a [R(s, a) + γ Σ_s' P(s'|s, a) V(s')]
+    return lambda V, s: max(model.q_values(V, s, gamma_on_reward))
+
+
+def expectation_backup(model: Model, policy: Policy, gamma_on_reward: bool = False) -> Backup:
+    # (T_π V)(s) = Σ_a π(a|s) [R(s, a) + γ Σ_s' P(s'|s, a) V(s')]
+    def backup(V: Sequence[float], s: int) -> float:
+        return sum(pi * model.q_value(V, s, a, gamma_on_reward) for a, pi in enumerate(policy[s]) if pi)
+    return backup
+
+
+def mean_backup(model: Model) -> Backup:
+    """The mistake in value iteration: the average over actions instead of the max."""
+    return lambda V, s: sum(model.q_values(V, s)) / len(model.rows[s])
+
+
+def sweep(V: Sequence[float], backup: Backup, *, in_place: bool = False) -> list[float]:
+    if in_place:  # the mistake: Gauss–Seidel, later states already read this sweep's new values
+        V = list(V)
+        for s in range(len(V)):
+            V[s] = backup(V, s)
+        return V
+    # synchronous: V_{k+1}(s) = backup(V_k, s) for every s, all from the old V_k
+    return [backup(V, s) for s in range(len(V))]
+
+
+def sweeps(V0: Sequence[float], backup: Backup, iterations: int, *, in_place: bool = False) -> list[list[float]]:
+    """[V_0, V_1, …, V_iterations]."""
+    history = [list(V0)]
+    for _ in range(iterations):
+        history.append(sweep(history[-1], backup, in_place=in_place))
+    return history
+
+
+def greedy_actions(q: Sequence[float]) -> list[int]:
+    """Every action whose value ties with the best (within TIE)."""
+    best = max(q)
+    return [a for a, v in enumerate(q) if v >= best - TIE * max(1.0, abs(best))]
