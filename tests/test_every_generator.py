@@ -238,14 +238,15 @@ def exercise(generator, params) -> None:
 
 
 @by_id(NUMERIC)
-@settings(max_examples=int(os.environ.get("MPCHECK_EDGE_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("MPCHECK_EDGE_EXAMPLES", "60")), deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_valid_params_at_the_edges_never_crash(generator, data):
     exercise(generator, _edge_params(generator, data))
 
 
 @by_id(SYMBOLIC)
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_valid_formulas_at_the_edges_never_crash(generator, data):
     exercise(generator, _edge_params(generator, data))

@@ -169,7 +169,7 @@ class Vector(Tolerant, AnswerKind):
 
     def perturbations(self, expected: list[float]) -> list[list[float]]:
         tols = self.entry_tolerances(expected)
-        reference = self.reference if self.reference and len(self.reference) == len(expected) else None
+        reference = self.reference_for(expected)
         values = []
         for index in {0, len(expected) - 1}:
             point = reference[index] if reference else None
@@ -318,7 +318,7 @@ class Matrix(Tolerant, AnswerKind):
         rows, cols = len(expected), len(expected[0])
         flat = _flatten(expected)
         tols = self.entry_tolerances(flat)
-        reference = self.reference if self.reference and len(self.reference) == len(flat) else None
+        reference = self.reference_for(flat)
         values = []
         for r, c in {(0, 0), (rows - 1, cols - 1)}:
             index = r * cols + c

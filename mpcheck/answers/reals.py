@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
 from functools import lru_cache
 
@@ -252,18 +253,19 @@ class Tolerant:
         if self.step_from is None:
             return self
         point = params[self.step_from] if isinstance(self.step_from, str) else self.step_from(params)
-        from dataclasses import replace
-
         return replace(self, reference=_flat(point))
 
+    def reference_for(self, flat: Sequence[float]) -> tuple[float, ...] | None:
+        """The starting point, when it fits these entries (a wrong-sized answer has none)."""
+        return self.reference if self.reference is not None and len(self.reference) == len(flat) else None
+
     def entry_tolerances(self, flat: Sequence[float]) -> tuple[float, ...]:
-        reference = self.reference if self.reference is not None and len(self.reference) == len(flat) else None
-        return _cached_tolerances(tuple(flat), self.rtol, self.atol, reference)
+        return _cached_tolerances(tuple(flat), self.rtol, self.atol, self.reference_for(flat))
 
     def round_entries(self, flat: Sequence[float], digits: int) -> list[float]:
         """Each entry to ``digits`` significant digits of what is graded: the value, or for an
         update answer its step from the starting point."""
-        reference = self.reference if self.reference is not None and len(self.reference) == len(flat) else None
+        reference = self.reference_for(flat)
         if reference is None:
             return [round_significant(v, digits) if v else 0.0 for v in flat]
         return [r + round_significant(v - r, digits) if v != r else v for v, r in zip(flat, reference)]
