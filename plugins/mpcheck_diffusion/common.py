@@ -69,12 +69,19 @@ def vector(p: dict, key: str, length: int | None = None) -> Vec:
     return values
 
 
+MIN_BETA = 1e-12
+
+
 def betas(p: dict, key: str = "betas", min_length: int = 1) -> Vec:
     """β_1, …, β_t with 0 < β_s < 1 (α_s = 1 − β_s is divided by, and its root taken)."""
     values = P.vector(p, key, min_length=min_length, max_length=MAX_STEPS)
     if any(not 0 < b < 1 for b in values):
         raise ParamsError(f"params: every entry of {key!r} is a noise variance β_s, so it must lie "
                           "strictly between 0 and 1")
+    if any(b < MIN_BETA for b in values):
+        # 1 − ᾱ_t is divided by: below this, 1 − β rounds to 1 and the variance to 0
+        raise ParamsError(f"params: every entry of {key!r} must be at least {MIN_BETA:g} (a smaller β_s "
+                          "vanishes next to 1 in floating point)")
     return values
 
 
