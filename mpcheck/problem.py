@@ -161,7 +161,7 @@ class Problem:
     @property
     def instructions(self) -> str:
         """What to type, and how precisely."""
-        return self.kind.instructions
+        return self.kind.instructions_for(self.answer)
 
     @cached_property
     def _mistakes(self) -> list[tuple[Mistake, Any]]:

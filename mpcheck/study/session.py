@@ -81,7 +81,7 @@ class Outcome:
 def render_question(console: Console, problem: Problem, header: str) -> None:
     gen = problem.generator
     body = Text(render(problem.prompt()))
-    instructions = gen.answer_kind.instructions_for(problem.answer, interactive=True)
+    instructions = problem.kind.instructions_for(problem.answer, interactive=True)
     if instructions:
         body.append("\n\n" + render(instructions), style="dim")
     console.print()
