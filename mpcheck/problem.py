@@ -125,7 +125,18 @@ class Problem:
 
     @cached_property
     def answer_text(self) -> str:
-        return self.kind.format(self.expected)
+        """The canonical text of the right answer: the usual digits, or on explicit params where
+        a known mistake's answer lies within a tolerance of it, enough digits to be graded right
+        (the fewest that are clearly nearer the right answer than to every such mistake's)."""
+        kind, expected = self.kind, self.expected
+        text = kind.format(expected)
+        if not kind.tolerant or not self._mistakes:
+            return text
+        for digits in range(7, 18):
+            if not self._unclear_rivals(kind.parse(text)):
+                break
+            text = kind.format_digits(expected, digits)
+        return text
 
     def prompt(self) -> str:
         return self.generator.prompt(self.params)
@@ -242,15 +253,18 @@ class Problem:
 
     def _rivals(self, given: Any, wrong_parts: set[str] | None) -> list[tuple[float, int, Mistake]]:
         """The known mistakes that could explain this answer, nearest first. For a multi-part
-        answer, those that change every part it has wrong come first when one of them is in reach:
-        a mistake that explains the whole answer beats one that explains a part of it."""
+        answer, a mistake in reach that explains more of the parts it has wrong beats one that
+        explains only some of those: beside a slip in one part, the mistake behind two wrong parts
+        is named, not another that changes one of them the same way."""
         kind = self.kind
         rivals = [(kind.distance(given, wrong), index, mistake, wrong)
                   for index, (mistake, wrong) in enumerate(self._mistakes)]
         if wrong_parts:
-            whole = [r for r in rivals if isinstance(r[3], dict) and wrong_parts <= set(r[3])]
-            if any(r[0] <= 1 for r in whole):
-                rivals = whole
+            def explained(wrong: Any) -> set[str]:
+                return wrong_parts & set(wrong) if isinstance(wrong, dict) else set(wrong_parts)
+
+            in_reach = [explained(r[3]) for r in rivals if r[0] <= 1]
+            rivals = [r for r in rivals if not any(explained(r[3]) < other for other in in_reach)]
         return sorted((d, index, mistake) for d, index, mistake, _ in rivals)
 
     def _recognise(self, given: Any, wrong_parts: set[str] | None = None) -> list[Mistake]:

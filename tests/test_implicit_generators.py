@@ -41,7 +41,7 @@ def problem(generator, params):
 def nerf_oracle(sigma, delta, colors):
     """NeRF's raw2outputs: alpha from density, exclusive cumulative product for transmittance."""
     sigma, delta, rgb = (torch.tensor(v, dtype=torch.float64) for v in (sigma, delta, colors))
-    alpha = 1 - torch.exp(-sigma * delta)
+    alpha = -torch.expm1(-sigma * delta)  # 1 − exp(−σδ), without losing a tiny σδ to rounding
     T = torch.cumprod(torch.cat([torch.ones(1, dtype=torch.float64), 1 - alpha + 1e-300]), 0)[:-1]
     return ((T * alpha)[:, None] * rgb).sum(0)
 

@@ -137,12 +137,15 @@ class Vector(Tolerant, AnswerKind):
     def to_json(self, value: list[float]) -> list[float]:
         return [float(v) for v in value]
 
-    def _texts(self, value: list[float]) -> list[str]:
+    def _texts(self, value: list[float], digits: int = 0) -> list[str]:
         tols = self.entry_tolerances(value) if self.reference else [None] * len(value)
-        return [format_real(v, self.rtol, tol) for v, tol in zip(value, tols)]
+        return [format_real(v, self.rtol, tol, digits) for v, tol in zip(value, tols)]
 
     def format(self, value: list[float]) -> str:
-        return "[" + ", ".join(self._texts(value)) + "]"
+        return self.format_digits(value, 0)
+
+    def format_digits(self, value: list[float], digits: int) -> str:
+        return "[" + ", ".join(self._texts(value, digits)) + "]"
 
     def compare(self, given: list[float], expected: list[float]) -> Match:
         if len(given) != len(expected):
@@ -268,13 +271,17 @@ class Matrix(Tolerant, AnswerKind):
     def to_json(self, value: list[list[float]]) -> list[list[float]]:
         return [[float(v) for v in row] for row in value]
 
-    def _cells(self, value: list[list[float]]) -> list[list[str]]:
+    def _cells(self, value: list[list[float]], digits: int = 0) -> list[list[str]]:
         flat = _flatten(value)
         tols = self.entry_tolerances(flat) if self.reference else [None] * len(flat)
-        return _unflatten([format_real(v, self.rtol, tol) for v, tol in zip(flat, tols)], len(value[0]))
+        return _unflatten([format_real(v, self.rtol, tol, digits) for v, tol in zip(flat, tols)],
+                          len(value[0]))
 
     def format(self, value: list[list[float]]) -> str:
-        return "[" + ", ".join("[" + ", ".join(row) + "]" for row in self._cells(value)) + "]"
+        return self.format_digits(value, 0)
+
+    def format_digits(self, value: list[list[float]], digits: int) -> str:
+        return "[" + ", ".join("[" + ", ".join(row) + "]" for row in self._cells(value, digits)) + "]"
 
     def compare(self, given: list[list[float]], expected: list[list[float]]) -> Match:
         shape_given, shape_expected = (len(given), len(given[0])), (len(expected), len(expected[0]))

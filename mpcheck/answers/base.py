@@ -66,6 +66,11 @@ class AnswerKind:
         """Internal value -> canonical text that ``parse`` reads back."""
         raise NotImplementedError
 
+    def format_digits(self, value: Any, digits: int) -> str:
+        """``format`` with reals to at least ``digits`` significant digits (for kinds with reals:
+        the canonical text when a known mistake's answer lies too close for the usual digits)."""
+        return self.format(value)
+
     def compare(self, given: Any, expected: Any) -> Match:
         """Both internal values. Says whether ``given`` is right, near, or wrong (and how)."""
         raise NotImplementedError

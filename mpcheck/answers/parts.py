@@ -164,7 +164,11 @@ class Parts(AnswerKind):
         return {n: self.parts[n].to_json(v) for n, v in value.items()}
 
     def format(self, value: dict[str, Any]) -> str:
-        return "\n".join(f"{n}: {self.parts[n].format(value[n])}" for n in self.parts if n in value)
+        return self.format_digits(value, 0)
+
+    def format_digits(self, value: dict[str, Any], digits: int) -> str:
+        return "\n".join(f"{n}: {self.parts[n].format_digits(value[n], digits)}"
+                         for n in self.parts if n in value)
 
     def compare(self, given: dict[str, Any], expected: dict[str, Any]) -> Match:
         names = [n for n in self.parts if n in given and n in expected]

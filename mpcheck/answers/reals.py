@@ -158,15 +158,16 @@ def tidy_exponent(text: str) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-def format_real(x: float, rtol: float = DEFAULT_RTOL, tol: float | None = None) -> str:
-    """Canonical text: ``display_digits`` significant digits, more when the tolerance ``tol`` of
-    this entry (a step judged relative to a reference) needs them."""
+def format_real(x: float, rtol: float = DEFAULT_RTOL, tol: float | None = None,
+                least_digits: int = 0) -> str:
+    """Canonical text: ``display_digits`` significant digits (at least ``least_digits``), more
+    when the tolerance ``tol`` of this entry (a step judged relative to a reference) needs them."""
     x = float(x)
     if x == 0:
         return "0"
     if x.is_integer() and abs(x) < 1e15:
         return str(int(x))
-    digits = display_digits(rtol)
+    digits = min(17, max(display_digits(rtol), least_digits))
     if tol is not None and tol > 0:
         # keep rounding an order of magnitude inside the tolerance
         digits = min(17, max(digits, digits_needed(x, tol / 10)))

@@ -118,7 +118,10 @@ class Real(Tolerant, AnswerKind):
         return float(value)
 
     def format(self, value: float) -> str:
-        return format_real(value, self.rtol, self._tol(value) if self.reference else None)
+        return self.format_digits(value, 0)
+
+    def format_digits(self, value: float, digits: int) -> str:
+        return format_real(value, self.rtol, self._tol(value) if self.reference else None, digits)
 
     def compare(self, given: float, expected: float) -> Match:
         tol = self._tol(expected)

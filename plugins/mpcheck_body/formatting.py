@@ -15,8 +15,11 @@ def factor(x: float, digits: int = 4) -> str:
 
 
 def clean(values: Sequence[float]) -> list[float]:
-    """Float noise away (0.3 − 0.1·3 is 5.55e-17, not a number to print or grade)."""
-    return [round(v, 12) + 0.0 for v in values]
+    """Float noise away: an entry below 1e-12 of the largest is cancellation residue (0.3 − 0.1·3
+    is 5.55e-17), not a number to print or grade. Relative, so that a point near the origin keeps
+    its digits."""
+    scale = max((abs(v) for v in values), default=0.0)
+    return [0.0 if abs(v) <= 1e-12 * scale else v + 0.0 for v in values]
 
 
 def column(values: Sequence[float], digits: int = 4) -> str:
