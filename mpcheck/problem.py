@@ -130,7 +130,9 @@ class Problem:
         (the fewest that are clearly nearer the right answer than to every such mistake's)."""
         kind, expected = self.kind, self.expected
         text = kind.format(expected)
-        if not kind.tolerant or not self._mistakes:
+        # the usual digits lie within a hundredth of a tolerance of the right answer: only a
+        # mistake's answer within two tolerances of it can be unclear (never on a sampled problem)
+        if not kind.tolerant or not any(kind.in_reach(expected, wrong, 2) for _, wrong in self._mistakes):
             return text
         for digits in range(7, 18):
             if not self._unclear_rivals(kind.parse(text)):
@@ -231,9 +233,9 @@ class Problem:
             return []  # an exact answer equal to a mistake's makes that mistake the right answer
         unclear = []
         for _, wrong in self._mistakes:
-            to_wrong = kind.distance(given, wrong)
-            if to_wrong > 1 or kind.distance(wrong, expected) <= SAME_VALUE:
+            if not kind.in_reach(given, wrong, 1) or kind.in_reach(wrong, expected, SAME_VALUE):
                 continue  # not in reach, or the mistake gives the right answer here
+            to_wrong = kind.distance(given, wrong)
             if kind.distance(_like(given, wrong), expected) > CLEARLY_NEARER * to_wrong:
                 unclear.append(wrong)
         return unclear
@@ -258,12 +260,12 @@ class Problem:
         is named, not another that changes one of them the same way."""
         kind = self.kind
         rivals = [(kind.distance(given, wrong), index, mistake, wrong)
-                  for index, (mistake, wrong) in enumerate(self._mistakes)]
+                  for index, (mistake, wrong) in enumerate(self._mistakes) if kind.in_reach(given, wrong, 1)]
         if wrong_parts:
             def explained(wrong: Any) -> set[str]:
                 return wrong_parts & set(wrong) if isinstance(wrong, dict) else set(wrong_parts)
 
-            in_reach = [explained(r[3]) for r in rivals if r[0] <= 1]
+            in_reach = [explained(r[3]) for r in rivals]
             rivals = [r for r in rivals if not any(explained(r[3]) < other for other in in_reach)]
         return sorted((d, index, mistake) for d, index, mistake, _ in rivals)
 
@@ -283,12 +285,12 @@ class Problem:
         kind, expected = self.kind, self.expected
         blurred = []
         for index, (mistake, wrong) in enumerate(self._mistakes):
-            if kind.distance(wrong, expected) <= SEPARATION:
+            if kind.in_reach(wrong, expected, SEPARATION):
                 blurred.append(mistake.name)
                 continue
             # the rivals that explain this answer as fully (see ``_rivals``)
             whole = _whole(wrong, expected)
-            if any(kind.distance(whole, other) <= SEPARATION
+            if any(kind.in_reach(whole, other, SEPARATION)
                    for j, (_, other) in enumerate(self._mistakes)
                    if j != index and _covers(other, wrong)):
                 blurred.append(mistake.name)

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mpcheck.answers.numeric import MAX_OPERATIONS, read_number
+from mpcheck.answers.numeric import MAX_OPERATIONS, Reading, read_number
+from mpcheck.answers.reals import read_real
 from mpcheck.errors import AnswerError
 
 
@@ -198,3 +199,19 @@ def test_any_text_either_reads_as_a_finite_number_or_is_refused_quickly(text):
 @given(st.lists(st.sampled_from(TOKENS), max_size=25))
 def test_any_token_soup_reads_as_a_finite_number_or_is_refused_quickly(tokens):
     _reads_or_refuses("".join(tokens))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.from_regex(r"\A[ ]?[+-]?[0-9]{0,25}(\.[0-9]{0,12})?([eE][+-]?[0-9]{1,3})?[ ]?\Z"))
+def test_plain_decimals_read_fast_as_the_exact_reader_reads_them(text):
+    """``read_real`` reads a plain decimal without the general reader: the same float, the same
+    resolution and significant digits, the same refusal at the edges of the exponent range."""
+    def outcome(read):
+        try:
+            value = read(text)
+        except AnswerError as exc:
+            return str(exc)
+        reading = value if isinstance(value, Reading) else Reading(float(value), value.decimals, value.significant)
+        return float(reading.value), reading.decimals, reading.significant
+
+    assert outcome(read_real) == outcome(read_number)

@@ -1,4 +1,4 @@
-"""The plugin's two answer kinds: a policy typed on a grid, and a value after one update judged by its step."""
+"""The plugin's answers: a policy typed on a grid (its own kind), and a value after one update judged by its step."""
 
 import pytest
 from hypothesis import given, settings
@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 
 from mpcheck.errors import AnswerError
 from mpcheck.testing import assert_kind_sound
-from mpcheck_rl.answers import MAX_POLICY_CHARS, PolicyGrid, StepReal
+from mpcheck.problem import Problem
+from mpcheck_rl import td
+from mpcheck_rl.answers import MAX_POLICY_CHARS, PolicyGrid
 
 KIND = PolicyGrid()
 
@@ -78,49 +80,25 @@ def test_from_json_refuses_bad_cells():
             KIND.from_json(bad)
 
 
-# --- StepReal ------------------------------------------------------------------------------------
+# --- a value after one update, graded by its step ---------------------------------------------
 
-def test_step_real_grades_relative_to_the_step():
-    kind = StepReal()
-    new = kind.record(2.01, 2.0)  # a step of 0.01
-    assert kind.compare(kind.parse("2.01"), new).correct
-    assert kind.compare(kind.parse("2.010009"), new).correct          # 0.09 % of the step
-    assert not kind.compare(kind.parse("2.0102"), new).correct        # 2 % of the step, 0.01 % of the value
-    assert not kind.compare(kind.parse("2"), new).correct             # no step at all
-    assert_kind_sound(kind, new)
+def td_problem(old: float, new_target: float) -> Problem:
+    """TD(0) from V(s) = ``old`` towards a target ``new_target`` with α = 1/2, non-terminal."""
+    params = {"V": [old, 2 * new_target], "s": 0, "r": 0.0, "s_next": 1, "alpha": 0.5, "gamma": 0.5,
+              "terminal": False}
+    return Problem.from_params(td.TD0_UPDATE, params)
 
 
-def test_step_real_is_stricter_never_looser_when_values_collide():
-    kind = StepReal()
-    kind.record(1.5, 1.0)     # step 0.5
-    kind.record(1.5, 1.499)   # the same value after a step of 0.001 elsewhere
-    assert kind.tolerance(1.5) == pytest.approx(1e-6)
-    assert not kind.compare(kind.parse("1.5004"), 1.5).correct
+def test_a_td_value_is_graded_relative_to_its_step():
+    problem = td_problem(2.0, 2.02)  # V ← 2 + ½ (2.02 − 2) = 2.01: a step of 0.01
+    assert problem.answer == pytest.approx(2.01)
+    assert problem.check("2.01").correct
+    assert problem.check("2.010009").correct          # 0.09 % of the step
+    assert not problem.check("2.0102").correct        # 2 % of the step, 0.01 % of the value
+    assert not problem.check("2").correct             # no step at all
 
 
-def test_step_real_without_a_record_behaves_like_real():
-    kind = StepReal()
-    assert kind.compare(kind.parse("3.0004"), 3.0).correct
-    assert not kind.compare(kind.parse("3.01"), 3.0).correct
-
-
-def test_step_real_near_miss_asks_for_digits():
-    kind = StepReal()
-    new = kind.record(1.23456, 1.2)   # step 0.03456
-    match = kind.compare(kind.parse("1.23"), new)
-    assert not match.correct and match.near and "significant digits" in match.message
-
-
-def test_step_real_memory_is_bounded():
-    kind = StepReal()
-    for i in range(10_000):
-        kind.record(float(i) + 0.5, float(i))
-    assert len(kind._before) <= 4_096
-
-
-def test_step_real_near_miss_needs_the_step_resolved():
-    kind = StepReal()
-    new = kind.record(0.65, 0.5)     # step 0.15
-    assert not kind.compare(kind.parse("1"), new).near      # 1 does not resolve a step of 0.15
-    near = kind.compare(kind.parse("0.6"), new)
-    assert not near.correct and near.near
+def test_a_td_value_rounded_before_its_step_is_resolved_asks_for_digits():
+    problem = td_problem(1.2, 1.26912)  # new value 1.23456, a step of 0.03456
+    verdict = problem.check("1.23")
+    assert not verdict.correct and verdict.near and "significant digits" in verdict.feedback

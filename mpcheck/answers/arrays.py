@@ -92,6 +92,11 @@ def entries_distance(given: list[float], expected: list[float], tols: Sequence[f
     return max(distance(g, e, tol) for g, e, tol in zip(given, expected, tols))
 
 
+def entries_in_reach(given: list[float], expected: list[float], tols: Sequence[float], reach: float) -> bool:
+    """Whether every entry is within ``reach`` tolerances (stops at the first that is not)."""
+    return all(abs(g - e) <= reach * tol for g, e, tol in zip(given, expected, tols))
+
+
 def numbers_from_json(value: Any, length: int | None = None) -> list[float]:
     if not isinstance(value, list):
         raise TypeError(f"expected a list of numbers, got {type(value).__name__}")
@@ -157,6 +162,10 @@ class Vector(Tolerant, AnswerKind):
         if len(given) != len(expected):
             return math.inf
         return entries_distance(given, expected, self.entry_tolerances(expected))
+
+    def in_reach(self, given: list[float], expected: list[float], reach: float) -> bool:
+        return len(given) == len(expected) and entries_in_reach(
+            given, expected, self.entry_tolerances(expected), reach)
 
     def rounded(self, value: list[float], digits: int) -> list[float]:
         return self.round_entries(value, digits)
@@ -299,6 +308,12 @@ class Matrix(Tolerant, AnswerKind):
             return math.inf
         flat_expected = _flatten(expected)
         return entries_distance(_flatten(given), flat_expected, self.entry_tolerances(flat_expected))
+
+    def in_reach(self, given: list[list[float]], expected: list[list[float]], reach: float) -> bool:
+        if (len(given), len(given[0])) != (len(expected), len(expected[0])):
+            return False
+        flat_expected = _flatten(expected)
+        return entries_in_reach(_flatten(given), flat_expected, self.entry_tolerances(flat_expected), reach)
 
     def rounded(self, value: list[list[float]], digits: int) -> list[list[float]]:
         return _unflatten(self.round_entries(_flatten(value), digits), len(value[0]))

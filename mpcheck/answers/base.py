@@ -94,6 +94,11 @@ class AnswerKind:
         letter, a shape). Used to tell which of several candidate values an answer is nearest."""
         return 0.0 if self.compare(given, expected).correct else math.inf
 
+    def in_reach(self, given: Any, expected: Any, reach: float) -> bool:
+        """``distance(given, expected) <= reach``, where a kind can tell sooner (at the first
+        entry out of reach)."""
+        return self.distance(given, expected) <= reach
+
     def rounded(self, value: Any, digits: int) -> Any:
         """``value`` with every real rounded to ``digits`` significant digits; None for kinds
         without reals (more digits cannot help there)."""

@@ -43,6 +43,7 @@ UNICODE_MATH = {
     "\u00b3": "**3",  # ³
 }
 ALLOWED_CONTROL = "\t\n\r"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_NAMES = {0: "NULL", 0x7F: "DELETE", 0x1B: "ESCAPE", 0x08: "BACKSPACE"}
 
 Number = Fraction | float
@@ -96,6 +97,8 @@ def character_name(ch: str) -> str:
 def normalise(text: str) -> str:
     """Replace the Unicode math we understand; refuse every other non-ASCII or control character,
     naming it, so that a look-alike (Cyrillic е in 'еxp', a fullwidth ２) is never half-read."""
+    if text.isascii() and not _CONTROL.search(text):
+        return text  # the usual answer: nothing to replace or refuse
     out = []
     for position, ch in enumerate(text, 1):
         if ch in UNICODE_MATH:

@@ -196,6 +196,10 @@ class Parts(AnswerKind):
             return float("inf")
         return max(self.parts[n].distance(given[n], expected[n]) for n in names)
 
+    def in_reach(self, given: dict[str, Any], expected: dict[str, Any], reach: float) -> bool:
+        names = [n for n in self.parts if n in given and n in expected]
+        return bool(names) and all(self.parts[n].in_reach(given[n], expected[n], reach) for n in names)
+
     def rounded(self, value: dict[str, Any], digits: int) -> dict[str, Any] | None:
         out = {n: self.parts[n].rounded(v, digits) for n, v in value.items()}
         return None if all(v is None for v in out.values()) else {

@@ -24,6 +24,7 @@ is clearly nearest.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
@@ -48,7 +49,20 @@ class ParsedReal(float):
     significant: int | None = None
 
 
+#: The common case, read without the general reader: a plain ASCII decimal such as -0.25 or 1.5e-3.
+_PLAIN = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]{1,3}))?")
+
+
 def read_real(text: str) -> ParsedReal:
+    plain = _PLAIN.fullmatch(text.strip(" ")) if len(text) < 64 else None
+    if plain and (plain[2] or plain[3]):
+        whole, frac, exp = plain[2], plain[3] or "", int(plain[4] or 0)
+        # correctly rounded, as the exact reader's float(Fraction); the edges of the exponent
+        # range are left to that reader and its messages
+        real = ParsedReal(float(plain[0]) + 0.0)
+        if abs(exp) <= 300 and len(whole) + len(frac) <= 30 and math.isfinite(real):
+            real.decimals, real.significant = len(frac) - exp, len((whole + frac).lstrip("0"))
+            return real
     reading = read_number(text)
     real = ParsedReal(float(reading.value))
     real.decimals, real.significant = reading.decimals, reading.significant

@@ -1,33 +1,16 @@
-"""Two answer kinds the core does not have (yet): a policy drawn as arrows on a grid, and a value
-after one update graded by its step.
+"""A policy drawn as arrows on a grid, an answer kind the core does not have.
 
 ``PolicyGrid``: one action per grid cell, typed as arrows or letters, rows separated by ``;`` or
 new lines. Where actions tie, the expected cell holds all of them and any of them is accepted.
-
-``StepReal``: a stand-in for the core's "judge the step" option (being added on the ``trust``
-branch). Once that lands, ``StepReal`` can be replaced by it: the generators already return the
-new value and record the value before the update with ``StepReal.record``.
 """
 
 from __future__ import annotations
 
-import math
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from mpcheck.answers.base import AnswerKind, Match
 from mpcheck.answers.numeric import character_name, check_length
-from mpcheck.answers.reals import (
-    DEFAULT_RTOL,
-    format_real,
-    near_message,
-    read_real,
-    real_forms,
-    round_significant,
-    safe_digits,
-)
-from mpcheck.answers.scalars import number_from_json
 from mpcheck.errors import AnswerError
 
 # --- a policy on a grid ------------------------------------------------------------------------
@@ -228,112 +211,3 @@ def _replace(grid, r: int, c: int, cell: Cell):
     rows = [list(row) for row in grid]
     rows[r][c] = cell
     return tuple(tuple(row) for row in rows)
-
-
-# --- a value after one update, graded by its step ---------------------------------------------
-
-#: values remembered per kind; a long batch forgets the oldest (each is checked right after its solve)
-MAX_REMEMBERED = 4_096
-
-
-@dataclass(frozen=True)
-class StepReal(AnswerKind):
-    """The value after one update ``x_new = x_old + Δ`` (a TD, SARSA or Q-learning step), graded
-    relative to the step Δ rather than to x_new: a slip of 10 % in a small step on a large value
-    would hide inside a tolerance relative to the value.
-
-    The kind is told each expected value's old value by ``record(new, old)`` (the generators call
-    it in ``solve`` and in each mistake), because an answer kind sees only the values it compares.
-    A value recorded with several different old values (two problems whose answers coincide) is
-    graded against the smallest of their steps: stricter, never looser. A value never recorded is
-    graded like ``Real``, relative to itself.
-    """
-
-    rtol: float = DEFAULT_RTOL
-    name = "real"
-    _before: OrderedDict = field(default_factory=OrderedDict, compare=False, hash=False, repr=False)
-
-    @property
-    def instructions(self) -> str:  # type: ignore[override]
-        return (f"Answer with the new value, e.g. 0.5321. The change from the old value (the step) "
-                f"is graded to {self.rtol:.1%} of its size: keep at least {safe_digits(self.rtol)} "
-                "significant digits of the step.")
-
-    def record(self, new: float, old: float) -> float:
-        """Remember that ``new`` is one step away from ``old``; returns ``new``."""
-        olds = self._before.pop(new, ())
-        self._before[new] = olds if old in olds else (*olds, old)
-        while len(self._before) > MAX_REMEMBERED:
-            self._before.popitem(last=False)
-        return new
-
-    def step(self, expected: float) -> float | None:
-        """|Δ| of a recorded value (the smallest, if several were recorded), else None."""
-        olds = self._before.get(expected)
-        return min(abs(expected - old) for old in olds) if olds else None
-
-    def tolerance(self, expected: float) -> float:
-        step = self.step(expected)
-        if step is None:
-            return max(self.rtol * abs(expected), 1e-12)
-        # tol = rtol · |Δ|, with a floor at float resolution so that Δ = 0 still admits its own value
-        return max(self.rtol * step, 1e-12 * max(1.0, abs(expected)))
-
-    def parse(self, text: str) -> float:
-        return read_real(text)
-
-    def from_json(self, value: Any) -> float:
-        return number_from_json(value)
-
-    def to_json(self, value: float) -> float:
-        return float(value)
-
-    def _relative(self, value: float) -> float:
-        """The tolerance as a share of the value itself (what the Real formatting helpers take)."""
-        return self.tolerance(value) / abs(value) if value else self.rtol
-
-    def format(self, value: float) -> str:
-        if value not in self._before:  # a value of unknown step (a perturbation): every digit
-            return format_real(value, 1e-16)
-        return format_real(value, self._relative(value))
-
-    def compare(self, given: float, expected: float) -> Match:
-        tol = self.tolerance(expected)
-        if abs(given - expected) <= tol:
-            return Match(True, method="tolerance")
-        needed = _near_miss(given, expected, tol) if self._resolves_step(given, expected) else None
-        if needed is not None:
-            return Match(False, near_message(given, needed), near=True, method="tolerance")
-        return Match(False, method="tolerance")
-
-    def _resolves_step(self, given: float, expected: float) -> bool:
-        """"Right, but give more digits" only for an answer written finely enough to show the step:
-        0.6 for 0.65 after a step of 0.15 is a rounded answer, 1 is not."""
-        step, decimals = self.step(expected), getattr(given, "decimals", None)
-        return step is None or (decimals is not None and 0.5 * 10.0 ** -decimals <= 0.5 * step)
-
-    def equivalent_forms(self, expected: float) -> list[str]:
-        return real_forms(expected, self._relative(expected))
-
-    def perturbations(self, expected: float) -> list[float]:
-        # five tolerances off either way (a slip in the step), the sign flipped, a factor of ten
-        tol = self.tolerance(expected)
-        values = [expected + 5 * tol, expected - 5 * tol]
-        if abs(expected) > 2 * tol:
-            values += [-expected, 10 * expected]
-        return [v for v in values if math.isfinite(v)]
-
-
-def _near_miss(given: float, expected: float, tol: float) -> int | None:
-    """For a plain decimal that is the right value rounded to the digits written (within half a unit
-    in its last place), the significant digits needed instead; None when it is simply wrong."""
-    decimals, significant = getattr(given, "decimals", None), getattr(given, "significant", None)
-    if decimals is None or not significant or given == 0 or not -300 <= decimals <= 300:
-        return None
-    if abs(given - expected) > 0.5 * 10.0 ** -decimals * (1 + 1e-9) + 1e-15 * abs(expected):
-        return None
-    enough = next((d for d in range(1, 18) if abs(round_significant(expected, d) - expected) <= tol), 17)
-    return max(enough, significant + 1)
-
-
-__all__ = ["ACTIONS", "ARROWS", "PolicyGrid", "StepReal"]

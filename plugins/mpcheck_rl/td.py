@@ -5,7 +5,7 @@
     Q-learning   Q(s, a) ← Q(s, a) + α [r + γ max_a' Q(s', a') − Q(s, a)]   off-policy: the greedy next action
 
 At a terminal s' the target is r alone: nothing follows the end of an episode. The answer is the new
-value, graded relative to the step α δ (``StepReal``), so that a slip in a small step cannot hide in
+value, graded relative to the step α δ (``Real(step_from=…)``), so that a slip in a small step cannot hide in
 a tolerance relative to the value.
 """
 
@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from mpcheck import params as P
 from mpcheck import sampling
+from mpcheck.answers.scalars import Real
 from mpcheck.api import Generator, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck_rl.answers import StepReal
 from mpcheck_rl.draws import batched
 from mpcheck_rl.mdp import clean
 from mpcheck_rl.show import action, exact, fmt, paren, q_table, state, value_row
@@ -55,13 +55,15 @@ class Rule:
     def __init__(self, name: str, table: str, old: Callable[[dict], float], future: Callable[[dict], float],
                  future_text: Callable[[dict], str]):
         self.name, self.table, self.old, self.future, self.future_text = name, table, old, future, future_text
-        self.kind = StepReal()
+        # graded by its step from the old value: a slip in a small step on a large value would
+        # hide inside a tolerance relative to the value
+        self.kind = Real(step_from=old)
 
     def answer(self, p: dict, future: float | None = None, **switches) -> float:
-        """The new value (recorded with the value before the step, which the kind grades against)."""
+        """The new value."""
         update_switches = {k: switches.pop(k) for k in ("full_step", "keep_old") if k in switches}
         y = target(p, self.future(p) if future is None else future, **switches)
-        return self.kind.record(clean(update(self.old(p), y, p["alpha"], **update_switches)), self.old(p))
+        return clean(update(self.old(p), y, p["alpha"], **update_switches))
 
 
 def _q(p: dict) -> float:
