@@ -109,7 +109,7 @@ class Problem:
             generator.validate_params(params)
         except ParamsError:
             raise
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError) as exc:
             # a validator that trips over an odd value still owes the user a clear message
             raise ParamsError(f"params do not fit {generator.id}: {type(exc).__name__}: {exc}") from None
         return cls(generator, params, None)
