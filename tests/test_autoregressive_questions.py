@@ -1,10 +1,9 @@
-"""The autoregressive concept-question bank: it loads, is large enough, covers every section of the
-chapter, and is sound."""
+"""The autoregressive concept-question bank: what it covers, and its answers against the topic's own
+code (the contract every bank meets is ``tests/test_question_banks.py``)."""
 
 import pytest
 
 from mpcheck.questions import builtin_bank
-from mpcheck.testing import assert_generator_sound
 from mpcheck_autoregressive.counts import tabular_total
 from mpcheck_autoregressive.wavenet import receptive_field
 
@@ -15,13 +14,6 @@ SECTIONS = {"chain rule, FVSBN, NADE": {"chain-rule", "fvsbn", "nade"}, "MADE": 
             "attention and transformers": {"attention", "transformer"}}
 
 
-def test_bank_has_at_least_ten_questions_of_every_kind():
-    assert len(BANK) >= 10 and len({q.id for q in BANK}) == len(BANK)
-    kinds = {q.answer_kind.name for q in BANK}
-    assert {"choice", "boolean"} <= kinds and kinds & {"real", "integer"}  # a numeric answer
-    assert any(getattr(q.answer_kind, "multiple", False) for q in BANK)
-
-
 @pytest.mark.parametrize("section", SECTIONS)
 def test_every_section_has_two_questions(section):
     covering = [q.id for q in BANK if SECTIONS[section] & set(q.tags)]
@@ -29,9 +21,7 @@ def test_every_section_has_two_questions(section):
 
 
 @pytest.mark.parametrize("question", BANK, ids=lambda q: q.id)
-def test_question_sound(question):
-    assert question.origin == "question" and question.id.startswith("autoregressive.q-")
-    assert_generator_sound(question, seeds=range(200))
+def test_texts_keep_math_in_markup(question):
     for text in (question.prompt({}), question.solution({})):
         assert text.count("$") % 2 == 0 and not set(text) & set("αβσ√≤≥⊙∑∏")
 

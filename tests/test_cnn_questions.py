@@ -1,9 +1,7 @@
-"""The cnn concept-question bank: it loads, is large enough, covers the chapter, and is sound."""
-
-import pytest
+"""The cnn concept-question bank: what it covers, and its answers against the topic's own
+code (the contract every bank meets is ``tests/test_question_banks.py``)."""
 
 from mpcheck.questions import builtin_bank
-from mpcheck.testing import assert_generator_sound
 from mpcheck_cnn.grids import out_size
 from mpcheck_cnn.layers import conv_param_count, receptive_field
 from mpcheck_cnn.transposed import transposed_out
@@ -11,26 +9,11 @@ from mpcheck_cnn.transposed import transposed_out
 BANK = builtin_bank("cnn")
 
 
-def test_bank_has_at_least_ten_questions_of_every_kind():
-    assert len(BANK) >= 10
-    kinds = {q.answer_kind.name for q in BANK}
-    # numeric questions here have whole-number answers (sizes, counts): graded exactly
-    assert {"choice", "boolean", "integer"} <= kinds
-    assert any(getattr(q.answer_kind, "multiple", False) for q in BANK)
-    assert len({q.id for q in BANK}) == len(BANK)
-
-
 def test_bank_covers_the_chapter():
     tags = {tag for q in BANK for tag in q.tags}
     for topic in ("convolution", "correlation", "equivariance", "shapes", "parameters", "backprop",
                   "toeplitz", "pooling", "upsampling", "transposed-conv", "receptive-field"):
         assert topic in tags, f"no question tagged {topic!r}"
-
-
-@pytest.mark.parametrize("question", BANK, ids=lambda q: q.id)
-def test_question_sound(question):
-    assert question.origin == "question" and question.id.startswith("cnn.q-")
-    assert_generator_sound(question, seeds=range(200))
 
 
 def numeric_answer(question_id: str) -> float:

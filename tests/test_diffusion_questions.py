@@ -1,4 +1,5 @@
-"""The diffusion concept-question bank: it loads, covers every section of the chapter, and is sound."""
+"""The diffusion concept-question bank: what it covers, and its answers against the topic's own
+code (the contract every bank meets is ``tests/test_question_banks.py``)."""
 
 from collections import Counter
 
@@ -6,17 +7,9 @@ import pytest
 
 from mpcheck.problem import Problem
 from mpcheck.questions import builtin_bank
-from mpcheck.testing import assert_generator_sound
 from mpcheck_diffusion import schedule
 
 BANK = builtin_bank("diffusion")
-
-
-def test_bank_size_kinds_and_sections():
-    assert len(BANK) >= 10 and len({q.id for q in BANK}) == len(BANK)
-    kinds = {q.answer_kind.name for q in BANK}
-    assert {"choice", "boolean"} <= kinds and kinds & {"real", "integer"}  # a numeric answer
-    assert any(getattr(q.answer_kind, "multiple", False) for q in BANK)
 
 
 def test_bank_covers_the_summary():
@@ -26,12 +19,6 @@ def test_bank_covers_the_summary():
         assert tags[topic] >= 1, f"no question tagged {topic!r}"
     for section in ("guidance", "controlnet", "latent-diffusion", "training", "sampling"):
         assert tags[section] >= 2, f"fewer than 2 questions on {section!r}"
-
-
-@pytest.mark.parametrize("question", BANK, ids=lambda q: q.id)
-def test_question_sound(question):
-    assert question.origin == "question" and question.id.startswith("diffusion.q-")
-    assert_generator_sound(question, seeds=range(200))
 
 
 def test_numeric_answer_agrees_with_the_generator():

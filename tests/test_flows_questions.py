@@ -1,4 +1,5 @@
-"""The flows concept-question bank: it loads, is large enough, covers chapter 6, and is sound."""
+"""The flows concept-question bank: what it covers, and its answers against the topic's own
+code (the contract every bank meets is ``tests/test_question_banks.py``)."""
 
 import math
 
@@ -6,29 +7,15 @@ import pytest
 
 from mpcheck.problem import Problem
 from mpcheck.questions import builtin_bank
-from mpcheck.testing import assert_generator_sound
 from mpcheck_flows import logdet, squeeze
 
 BANK = builtin_bank("flows")
-
-
-def test_bank_has_at_least_ten_questions_of_every_kind():
-    assert len(BANK) >= 10 and len({q.id for q in BANK}) == len(BANK)
-    kinds = {q.answer_kind.name for q in BANK}
-    assert {"choice", "boolean"} <= kinds and kinds & {"real", "integer"}  # a numeric answer
-    assert any(getattr(q.answer_kind, "multiple", False) for q in BANK)
 
 
 def test_bank_covers_the_chapter():
     tags = {tag for q in BANK for tag in q.tags}
     for topic in ("change-of-variables", "coupling", "squeeze", "actnorm", "conv1x1", "lu", "logdet", "conditional"):
         assert topic in tags, f"no question tagged {topic!r}"
-
-
-@pytest.mark.parametrize("question", BANK, ids=lambda q: q.id)
-def test_question_sound(question):
-    assert question.origin == "question" and question.id.startswith("flows.q-")
-    assert_generator_sound(question, seeds=range(200))
 
 
 def numeric_answer(question_id: str) -> float:

@@ -1,4 +1,5 @@
-"""The gan concept-question bank: it loads, covers every section of the chapter, and is sound."""
+"""The gan concept-question bank: what it covers, and its answers against the topic's own
+code (the contract every bank meets is ``tests/test_question_banks.py``)."""
 
 import math
 from collections import Counter
@@ -7,17 +8,9 @@ import pytest
 
 from mpcheck.problem import Problem
 from mpcheck.questions import builtin_bank
-from mpcheck.testing import assert_generator_sound
 from mpcheck_gan import discriminator, fid
 
 BANK = builtin_bank("gan")
-
-
-def test_bank_size_kinds_and_sections():
-    assert len(BANK) >= 10 and len({q.id for q in BANK}) == len(BANK)
-    kinds = {q.answer_kind.name for q in BANK}
-    assert {"choice", "boolean"} <= kinds and kinds & {"real", "integer"}  # a numeric answer
-    assert any(getattr(q.answer_kind, "multiple", False) for q in BANK)
 
 
 def test_bank_covers_the_summary():
@@ -27,12 +20,6 @@ def test_bank_covers_the_summary():
         assert tags[topic] >= 1, f"no question tagged {topic!r}"
     for section in ("fid", "stylegan", "3d-gan", "image-translation"):
         assert tags[section] >= 2, f"fewer than 2 questions on {section!r}"
-
-
-@pytest.mark.parametrize("question", BANK, ids=lambda q: q.id)
-def test_question_sound(question):
-    assert question.origin == "question" and question.id.startswith("gan.q-")
-    assert_generator_sound(question, seeds=range(200))
 
 
 def numeric_answer(question_id):

@@ -1,11 +1,11 @@
-"""The ml concept-question bank: it loads, is large enough, covers the chapter, and is sound."""
+"""The ml concept-question bank: what it covers, and its answers against the topic's own
+code (the contract every bank meets is ``tests/test_question_banks.py``)."""
 
 import tomllib
 
 import pytest
 
 from mpcheck.questions import builtin_bank
-from mpcheck.testing import assert_generator_sound
 from mpcheck_ml import activations, adam, softmax
 from mpcheck_ml.losses import bce
 from mpcheck_problems import bank
@@ -17,12 +17,6 @@ RAW = tomllib.loads(bank("ml").read_text(encoding="utf-8"))["question"]
 def numeric_answer(question_id: str) -> float:
     (question,) = [q for q in BANK if q.id == question_id]
     return question.solve({})
-
-
-def test_bank_has_at_least_ten_questions_of_every_kind():
-    assert len(BANK) >= 10
-    assert len({q.id for q in BANK}) == len(BANK)
-    assert {"choice", "multi-choice", "true-false", "numeric"} == {q["kind"] for q in RAW}
 
 
 def test_every_section_of_the_chapter_has_two_questions():
@@ -38,12 +32,6 @@ def test_bank_covers_the_topics_of_the_chapter():
                   "sigmoid", "tanh", "relu", "saturation", "sgd", "mini-batch", "momentum", "nesterov", "adagrad",
                   "rmsprop", "adam", "softmax"):
         assert topic in tags, f"no question tagged {topic!r}"
-
-
-@pytest.mark.parametrize("question", BANK, ids=lambda q: q.id)
-def test_question_sound(question):
-    assert question.origin == "question" and question.id.startswith("ml.q-")
-    assert_generator_sound(question, seeds=range(200))
 
 
 def test_explanations_say_why():

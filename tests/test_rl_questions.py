@@ -1,22 +1,13 @@
-"""The rl concept-question bank: it loads, covers every section of chapter 9, and is sound."""
+"""The rl concept-question bank: what it covers, and its answers against the topic's own
+code (the contract every bank meets is ``tests/test_question_banks.py``)."""
 
 import math
 
-import pytest
 
 from mpcheck.questions import builtin_bank
-from mpcheck.testing import assert_generator_sound
 
 BANK = builtin_bank("rl")
 SECTIONS = [f"9.{i}" for i in range(1, 10)]
-
-
-def test_bank_has_enough_questions_of_every_kind():
-    assert len(BANK) >= 10
-    kinds = {q.answer_kind.name for q in BANK}
-    assert {"choice", "boolean"} <= kinds and kinds & {"real", "integer"}  # a numeric answer
-    assert any(getattr(q.answer_kind, "multiple", False) for q in BANK)
-    assert len({q.id for q in BANK}) == len(BANK)
 
 
 def test_every_section_has_two_questions():
@@ -33,12 +24,6 @@ def test_bank_covers_the_issue_topics():
     for topic in ("on-policy", "off-policy", "monte-carlo", "bias-variance", "replay-buffer", "target-network",
                   "baseline", "deepmimic", "sfv", "contraction", "actor-critic"):
         assert topic in tags, f"no question tagged {topic!r}"
-
-
-@pytest.mark.parametrize("question", BANK, ids=lambda q: q.id)
-def test_question_sound(question):
-    assert question.origin == "question" and question.id.startswith("rl.q-")
-    assert_generator_sound(question, seeds=range(100))
 
 
 def answer_of(question_id: str):

@@ -1,4 +1,5 @@
-"""The vae concept-question bank: it loads, is large enough, covers chapters 3–4, and is sound."""
+"""The vae concept-question bank: what it covers, and its answers against the topic's own
+code (the contract every bank meets is ``tests/test_question_banks.py``)."""
 
 import math
 import tomllib
@@ -6,7 +7,6 @@ import tomllib
 import pytest
 
 from mpcheck.questions import builtin_bank
-from mpcheck.testing import assert_generator_sound
 from mpcheck_problems import bank
 from mpcheck_vae.gaussians import kl_to_standard
 from mpcheck_vae.kl import kl_discrete
@@ -14,23 +14,10 @@ from mpcheck_vae.kl import kl_discrete
 BANK = builtin_bank("vae")
 
 
-def test_bank_has_at_least_ten_questions_of_every_kind():
-    assert len(BANK) >= 10 and len({q.id for q in BANK}) == len(BANK)
-    kinds = {q.answer_kind.name for q in BANK}
-    assert {"choice", "boolean"} <= kinds and kinds & {"real", "integer"}  # a numeric answer
-    assert any(getattr(q.answer_kind, "multiple", False) for q in BANK)
-
-
 def test_every_section_has_two_questions():
     sections = [q["section"] for q in tomllib.loads(bank("vae").read_text())["question"]]
     for section in ("3", "4", "4.1"):
         assert sections.count(section) >= 2, section
-
-
-@pytest.mark.parametrize("question", BANK, ids=lambda q: q.id)
-def test_question_sound(question):
-    assert question.origin == "question" and question.id.startswith("vae.q-")
-    assert_generator_sound(question, seeds=range(200))
 
 
 def numeric_answer(question_id: str) -> float:
