@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli_helpers import assert_clean_error, run_cli
-from mpcheck.errors import ParamsError
+from problem_edges import assert_survives_or_refused
 from mpcheck.problem import Problem
 from mpcheck.testing import assert_params_rejected
 from mpcheck_autoregressive import attention, counts, masks, nll, vq, wavenet
@@ -79,26 +79,7 @@ def test_vq_and_nll_reject():
 
 # --- edges: accepted params never make a text or a check raise ------------------------------------
 
-def survives(generator, params) -> None:
-    """Either refused with a ParamsError, or every text renders and the checks behave."""
-    try:
-        problem = Problem.from_params(generator, params)
-    except ParamsError as exc:
-        assert str(exc).strip()
-        return
-    assert problem.prompt() and problem.solution() and problem.answer_text
-    problem.hints()
-    assert problem.check(problem.answer_text).correct
-    kind = generator.answer_kind
-    for mistake in generator.mistakes:
-        wrong = problem.mistake_answer(mistake)
-        if wrong is not None:
-            # explicit params may make two traps give the same answer: then both are told
-            verdict = problem.check(kind.format(wrong))
-            assert not verdict.correct
-            assert verdict.mistake is not None or "more than one known mistake" in verdict.feedback
-    problem.check("0")
-    problem.check("[[1, 2], [3")
+survives = assert_survives_or_refused
 
 
 extreme = st.one_of(st.sampled_from([0, 1, -1, 1e-300, -1e-300, 1e4, -1e4, 9999.5, 1e5, 10**400, float("inf")]),

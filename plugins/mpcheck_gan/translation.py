@@ -60,20 +60,9 @@ def _sample(rng) -> dict:
     def a_map() -> list[float]:
         return [sampling.pick(rng, [0.5, 1.5, 2.0, -1.0, 0.8]), sampling.decimals(rng, -1, 1, 1)]
 
-    while True:
-        p = {"x": [sampling.decimals(rng, -2, 2, 1) for _ in range(sampling.pick(rng, [2, 3]))],
-             "y": [sampling.decimals(rng, -2, 2, 1) for _ in range(sampling.pick(rng, [2, 3]))],
-             "G": a_map(), "F": a_map(), "lam": sampling.pick(rng, [10.0, 10.0, 5.0, 2.0])}
-        if _separated(p):
-            return p
-
-
-def _separated(p: dict) -> bool:
-    """The right loss and every mistake's differ by over 2 %: e.g. the maps' order only shows when
-    some |F(G(x)) − x| has another sign inside than |G(F(x)) − x| (redrawn here, where it is cheap)."""
-    values = [weighted_cycle_loss(p)] + [v for m in MISTAKES if (v := m.answer(p)) is not None]
-    scale = max(abs(v) for v in values)
-    return scale > 0 and all(abs(a - b) > 0.02 * scale for i, a in enumerate(values) for b in values[:i])
+    return {"x": [sampling.decimals(rng, -2, 2, 1) for _ in range(sampling.pick(rng, [2, 3]))],
+            "y": [sampling.decimals(rng, -2, 2, 1) for _ in range(sampling.pick(rng, [2, 3]))],
+            "G": a_map(), "F": a_map(), "lam": sampling.pick(rng, [10.0, 10.0, 5.0, 2.0])}
 
 
 def _validate(p: dict) -> None:
