@@ -24,7 +24,9 @@ def assert_survives(generator, params: dict) -> Problem:
     for mistake in generator.mistakes:
         wrong = problem.mistake_answer(mistake)
         if wrong is not None:
-            verdict = problem.check(problem.kind.format(wrong))
+            # a multi-part mistake names the parts it changes: the student types the others right
+            whole = {**problem.expected, **wrong} if isinstance(wrong, dict) else wrong
+            verdict = problem.check(problem.kind.format(whole))
             assert not verdict.correct, f"{generator.id}: {mistake.name} graded right for {params}"
             assert verdict.mistake or "more than one known mistake" in verdict.feedback or verdict.near, (
                 f"{generator.id}: {mistake.name} not recognised for {params}: {verdict.feedback}")
