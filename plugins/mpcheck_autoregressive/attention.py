@@ -147,7 +147,7 @@ def _entries(row: list[float]) -> str:
 
 
 def _solution(p: dict) -> str:
-    q, k, v, d = p["Q"], p["K"], p["V"], len(p["Q"][0])
+    q, k, d = p["Q"], p["K"], len(p["Q"][0])
     scale = 1 / math.sqrt(d)
     raw = matmul(q, transpose(k))
     hidden = causal_mask(len(q), len(k)) if p["causal"] else None

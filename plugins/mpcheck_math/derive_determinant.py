@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from mpcheck.derive import Given, Step, Walkthrough, predicate
+from mpcheck.derive import Step, Walkthrough, predicate
 
 SIZES = (1, 2, 3, 4)
 

@@ -15,7 +15,7 @@ from mpcheck import sampling
 from mpcheck.api import Fraction as FractionAnswer
 from mpcheck.api import Generator, Mistake
 from mpcheck.errors import ParamsError
-from mpcheck.text import bmatrix, num
+from mpcheck.text import bmatrix
 
 KEYS = ("A", "u", "v")
 MAX_SIZE = 4
