@@ -14,6 +14,8 @@ SymPy is imported inside the functions: ``mpcheck.api`` may import this module a
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import ast
 import unicodedata
 from typing import Any
@@ -268,6 +270,19 @@ def _describe(node: ast.AST) -> str:
 
 def parse_expression(text: Any, variables: tuple[str, ...], positive: tuple[str, ...] = ()) -> Any:
     """User text -> SymPy expression in the declared ``variables``; raises ``AnswerError``."""
+    if isinstance(text, str) and isinstance(variables, tuple) and isinstance(positive, tuple):
+        # a problem reads its answer and each mistake's more than once (and a sampler redraws):
+        # the same text gives the same (immutable) expression, so it is read once
+        return _parse_once(text, variables, positive)
+    return _parse(text, variables, positive)
+
+
+@lru_cache(maxsize=1024)
+def _parse_once(text: str, variables: tuple[str, ...], positive: tuple[str, ...]) -> Any:
+    return _parse(text, variables, positive)
+
+
+def _parse(text: Any, variables: tuple[str, ...], positive: tuple[str, ...]) -> Any:
     import sympy as sp
 
     from mpcheck.limits import TimeLimitExceeded, time_limit

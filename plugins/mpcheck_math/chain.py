@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.api import Expression, Generator, Mistake
@@ -32,11 +34,19 @@ def _sample(rng) -> dict:
 
 def _parts(p: dict):
     """(f, g, x): the outer function, the inner expression and its variable."""
+    if isinstance(p["outer"], str) and isinstance(p["inner"], str):
+        return _parts_of(p["outer"], p["inner"])
+    return _parts_of.__wrapped__(p["outer"], p["inner"])  # let the reader refuse it, by name
+
+
+@lru_cache(maxsize=256)
+def _parts_of(outer: str, inner_text: str):
+    # the answer, the texts and each mistake read the same params: parse them once
     import sympy as sp
 
-    inner = read(p["inner"], VARIABLES, "inner")
+    inner = read(inner_text, VARIABLES, "inner")
     x = next(iter(inner.free_symbols), sp.Symbol("x", real=True))
-    return outer_function(p["outer"]), inner, x
+    return outer_function(outer), inner, x
 
 
 def _validate(p: dict) -> None:
@@ -56,11 +66,17 @@ def derivative(p: dict):
 
 
 def _outer_prime_at(p: dict, argument):
+    u, prime = _outer_prime(p["outer"])
+    return prime.subs(u, argument)
+
+
+@lru_cache(maxsize=None)
+def _outer_prime(name: str):
+    """f′(u) for one of the outer functions, with its variable u."""
     import sympy as sp
 
-    f, _, _ = _parts(p)
     u = sp.Dummy("u")
-    return f(u).diff(u).subs(u, argument)
+    return u, outer_function(name)(u).diff(u)
 
 
 def _solve(p: dict) -> str:

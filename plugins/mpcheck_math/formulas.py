@@ -53,6 +53,7 @@ def tidy(expr: Any) -> Any:
     return min((combined, expr), key=sp.count_ops)
 
 
+@lru_cache(maxsize=512)
 def canonical(expr: Any) -> str:
     """The JSON-native answer: SymPy's plain text (``**`` for powers)."""
     import sympy as sp

@@ -7,6 +7,8 @@ Differentiating F(x, y(x)) = 0 in x gives F_x + F_y · y′ = 0, so
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from mpcheck import params as P
 from mpcheck import sampling
 from mpcheck.answers.curve import curve_points
@@ -48,9 +50,15 @@ def _sample(rng) -> dict:
 
 def partials(p: dict):
     """(F, F_x, F_y) as SymPy expressions."""
+    return _partials_of(p["F"]) if isinstance(p["F"], str) else _partials_of.__wrapped__(p["F"])
+
+
+@lru_cache(maxsize=256)
+def _partials_of(F_text: str):
+    # the answer, the texts and each mistake differentiate the same F: once is enough
     import sympy as sp
 
-    F = read(p["F"], VARIABLES, "F")
+    F = read(F_text, VARIABLES, "F")
     x, y = _symbols(F)
     return F, sp.diff(F, x), sp.diff(F, y)
 
