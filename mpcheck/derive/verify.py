@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sympy as sp
@@ -176,14 +177,21 @@ def _quadrature(integral: Any, point: dict) -> Any:
     return sp.Float(mpmath.quad(lambda t: integrand(t, *values), [lo, hi], method="gauss-legendre"), 15)
 
 
+@lru_cache(maxsize=256)
+def _symbolic_part_done(expr: Any) -> Any:
+    """``expr`` with its derivatives and substitutions done: the same at every draw, so done once."""
+    expr = expr.replace(lambda e: isinstance(e, sp.UnevaluatedExpr), lambda e: e.args[0])
+    return expr.replace(lambda e: isinstance(e, (sp.Derivative, sp.Subs)), lambda e: e.doit())
+
+
 def evaluate_number(expr: Any, point: dict) -> complex:
     """``expr`` at ``point`` as a complex number (nan where undefined).
 
     Derivatives and substitutions are done symbolically first; integrals by quadrature.
     """
-    expr = expr.replace(lambda e: isinstance(e, sp.UnevaluatedExpr), lambda e: e.args[0])
-    expr = expr.replace(lambda e: isinstance(e, (sp.Derivative, sp.Subs)), lambda e: e.doit())
-    expr = expr.replace(lambda e: isinstance(e, sp.Integral), lambda e: _quadrature(e, point))
+    expr = _symbolic_part_done(expr)
+    if expr.has(sp.Integral):
+        expr = expr.replace(lambda e: isinstance(e, sp.Integral), lambda e: _quadrature(e, point))
     value = expr.xreplace({s: sp.Float(v, 20) for s, v in point.items()}).evalf(15)
     try:
         return complex(value)
