@@ -26,8 +26,8 @@ def lookahead(p: dict, *, slip: float | None = None, rewards: bool = True) -> li
     """Q(s, a) = R(s, a) + γ Σ P(s'|s, a) V(s') for every non-terminal s (terminal rows empty)."""
     def compute() -> list[list[float]]:
         grid = grid_of(p)
-        table, reward = memo(p, ("mdp", slip), lambda: grid.mdp(slip=slip))
-        model = mdp.Model(table, reward if rewards else [[0.0] * len(ACTIONS)] * grid.size, p["gamma"])
+        reward = grid.rewards(slip) if rewards else [[0.0] * len(ACTIONS)] * grid.size
+        model = mdp.Model(grid.outcomes(slip), reward, p["gamma"])
         return [[] if s in grid.terminal else model.q_values(p["V"], s) for s in range(grid.size)]
     return memo(p, ("lookahead", slip, rewards), compute)
 
@@ -80,8 +80,7 @@ def _sample(rng) -> dict:
     for _ in range(20):
         grid = tabular.sample_grid(rng)
         gamma = sampling.pick(rng, [0.9, 0.9, 0.8, 0.5, 1.0])
-        table, reward = grid.mdp()
-        model = mdp.Model(table, reward, gamma)
+        model = mdp.Model(grid.outcomes(), grid.rewards(), gamma)
         # a value function part-way through value iteration, rounded to what the grid shows
         k = sampling.pick(rng, [2, 3, 4, 5])
         V = mdp.sweeps([0.0] * grid.size, mdp.optimality_backup(model), k)[-1]
@@ -92,14 +91,13 @@ def _sample(rng) -> dict:
         if not any(len(mdp.greedy_actions(row)) > 1 for row in q if row) or rng.random() < 0.2:
             # what was just computed is what the answer needs: remember it for these params
             memo(p, ("grid",), lambda: grid)
-            memo(p, ("mdp", None), lambda: (table, reward))
             memo(p, ("lookahead", None, True), lambda: q)
             return p
     return p
 
 
 def _prompt(p: dict) -> str:
-    grid = Grid.from_params(p["grid"])
+    grid = grid_of(p)
     return "\n".join([
         "On this grid world a value function $V$ is shown in each cell:",
         grid.draw_values(p["V"], exact),

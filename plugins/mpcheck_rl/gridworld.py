@@ -16,7 +16,8 @@ Params (JSON): ``{"layout": ["..T", ".#T"], "terminal_rewards": [1, -1], "slip":
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,17 +52,14 @@ class Grid:
                 "slip": self.slip, "step_reward": self.step_reward}
 
     def __post_init__(self):
-        # cells: (row, column) of each state in reading order; index: the reverse;
-        # terminal: state → the reward for entering it
-        cells = [(r, c) for r, row in enumerate(self.layout) for c, ch in enumerate(row) if ch != "#"]
-        ends = [s for s, (r, c) in enumerate(cells) if self.layout[r][c] == "T"]
+        # cells: (row, column) of each state in reading order; index: the reverse; moves[s][d]: where
+        # a move in direction d ends. They depend on the layout alone, so grids share them (read only).
+        cells, index, moves, ends = _geometry(self.layout)
         object.__setattr__(self, "cells", cells)
-        object.__setattr__(self, "index", {cell: s for s, cell in enumerate(cells)})
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "moves", moves)
+        # terminal: state → the reward for entering it
         object.__setattr__(self, "terminal", dict(zip(ends, self.terminal_rewards)))
-        index = self.index
-        # moves[s][d]: where a move in direction d ends (the next cell, or s itself at a wall or the edge)
-        object.__setattr__(self, "moves", [{d: index.get((r + dr, c + dc), s) for d, (dr, dc) in MOVES.items()}
-                                           for s, (r, c) in enumerate(cells)])
 
     @property
     def size(self) -> int:
@@ -71,31 +69,31 @@ class Grid:
         """Where a move in ``direction`` ends: the next cell, or s itself at a wall or the edge."""
         return self.moves[s][direction]
 
-    def transitions(self, s: int, a: int, slip: float | None = None) -> list[float]:
-        """P(· | s, a) as a dense row; ``slip`` overrides the grid's (0 replays 'slip ignored')."""
-        slip = self.slip if slip is None else slip
-        row = [0.0] * len(self.cells)
-        if s in self.terminal:
-            row[s] = 1.0  # absorbing
-            return row
-        direction, moves = ACTIONS[a], self.moves[s]
-        # intended move with probability 1 − slip, each perpendicular move with slip / 2
-        row[moves[direction]] += 1 - slip
-        for side in SIDEWAYS[direction]:
-            row[moves[side]] += slip / 2
-        return row
+    def outcomes(self, slip: float | None = None) -> Outcomes:
+        """P as its nonzero entries: ``outcomes[s][a] = ((s', p), …)`` in state order (at most three);
+        ``slip`` overrides the grid's (0 replays 'slip ignored')."""
+        return _outcomes(self.layout, float(self.slip if slip is None else slip), tuple(self.terminal))
 
-    def reward(self, s: int, row: list[float]) -> float:
-        # R(s, a) = step_reward + Σ_{terminal s'} P(s'|s, a) r(s'); terminal states earn nothing
+    def transitions(self, s: int, a: int, slip: float | None = None) -> list[float]:
+        """P(· | s, a) as a dense row."""
+        return _dense(self.outcomes(slip)[s][a], self.size)
+
+    def reward(self, s: int, landing: Sequence[tuple[int, float]]) -> float:
+        """R(s, a) from the outcomes ``landing`` = P(· | s, a) of the action."""
         if s in self.terminal:
-            return 0.0
-        return self.step_reward + sum(row[t] * r for t, r in self.terminal.items())
+            return 0.0  # terminal states earn nothing
+        probability = dict(landing)
+        # R(s, a) = step_reward + Σ_{terminal s'} P(s'|s, a) r(s')
+        return self.step_reward + sum(probability.get(t, 0.0) * r for t, r in self.terminal.items())
+
+    def rewards(self, slip: float | None = None) -> list[list[float]]:
+        """R[s][a]."""
+        return [[self.reward(s, landing) for landing in by_action] for s, by_action in enumerate(self.outcomes(slip))]
 
     def mdp(self, slip: float | None = None) -> tuple[list[list[list[float]]], list[list[float]]]:
-        """(P[s][a][s'], R[s][a])."""
-        P_ = [[self.transitions(s, a, slip) for a in range(len(ACTIONS))] for s in range(len(self.cells))]
-        R_ = [[self.reward(s, row) for row in rows] for s, rows in enumerate(P_)]
-        return P_, R_
+        """(P[s][a][s'], R[s][a]) as dense tables."""
+        P_ = [[_dense(landing, self.size) for landing in by_action] for by_action in self.outcomes(slip)]
+        return P_, self.rewards(slip)
 
     # --- drawing ------------------------------------------------------------------------------
 
@@ -149,6 +147,48 @@ class Grid:
         else:
             moves += "Entering a terminal cell earns its reward; every other step earns $0$. "
         return moves + "Terminal cells are absorbing, so their value stays $0$."
+
+
+# --- what depends on the layout alone ----------------------------------------------------------------
+# A few hundred layouts cover every drawn grid; each is worked out once and shared (never changed).
+
+Outcomes = tuple[tuple[tuple[tuple[int, float], ...], ...], ...]  # outcomes[s][a] = ((s', p), …)
+
+
+@functools.lru_cache(maxsize=1024)
+def _geometry(layout: tuple[str, ...]) -> tuple[list, dict, list, list]:
+    """(cells, index, moves, terminal states) of a layout."""
+    cells = [(r, c) for r, row in enumerate(layout) for c, ch in enumerate(row) if ch != "#"]
+    index = {cell: s for s, cell in enumerate(cells)}
+    # moves[s][d]: where a move in direction d ends (the next cell, or s itself at a wall or the edge)
+    moves = [{d: index.get((r + dr, c + dc), s) for d, (dr, dc) in MOVES.items()} for s, (r, c) in enumerate(cells)]
+    ends = [s for s, (r, c) in enumerate(cells) if layout[r][c] == "T"]
+    return cells, index, moves, ends
+
+
+@functools.lru_cache(maxsize=4096)
+def _outcomes(layout: tuple[str, ...], slip: float, ends: tuple[int, ...]) -> Outcomes:
+    moves = _geometry(layout)[2]
+    return tuple(tuple(((s, 1.0),) if s in ends else _landing(moves[s], ACTIONS[a], slip)  # absorbing
+                       for a in range(len(ACTIONS)))
+                 for s in range(len(moves)))
+
+
+def _landing(moves: dict[str, int], direction: str, slip: float) -> tuple[tuple[int, float], ...]:
+    # intended move with probability 1 − slip, each perpendicular move with slip / 2; moves that end
+    # in the same cell add up, in this order (so each sum is the dense row's, bit for bit)
+    shares = [(direction, 1 - slip)] + [(side, slip / 2) for side in SIDEWAYS[direction]]
+    mass: dict[int, float] = {}
+    for d, share in shares:
+        mass[moves[d]] = mass.get(moves[d], 0.0) + share
+    return tuple(sorted((t, p) for t, p in mass.items() if p))
+
+
+def _dense(landing: Sequence[tuple[int, float]], n: int) -> list[float]:
+    row = [0.0] * n
+    for t, p in landing:
+        row[t] = p
+    return row
 
 
 def validate(p: Any) -> Grid:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 Table = Sequence[Sequence[Sequence[float]]]  # P[s][a][s']
 Rewards = Sequence[Sequence[float]]           # R[s][a]
 Policy = Sequence[Sequence[float]]            # π[s][a]
+Rows = Sequence[Sequence[Sequence[tuple[int, float]]]]  # P[s][a] as its nonzero entries ((s', p), …)
 Backup = Callable[[Sequence[float], int], float]
 
 #: action values closer than this are a tie (float noise must not pick a winner)
@@ -40,9 +41,13 @@ class Model:
 
     __slots__ = ("rows", "R", "gamma")
 
-    def __init__(self, P: Table, R: Rewards, gamma: float):
-        self.rows = [[[(t, p) for t, p in enumerate(row) if p] for row in by_action] for by_action in P]
-        self.R, self.gamma = R, gamma
+    def __init__(self, rows: Rows, R: Rewards, gamma: float):
+        self.rows, self.R, self.gamma = rows, R, gamma
+
+    @classmethod
+    def dense(cls, P: Table, R: Rewards, gamma: float) -> Model:
+        """From P[s][a][s'] written out in full."""
+        return cls([[[(t, p) for t, p in enumerate(row) if p] for row in by_action] for by_action in P], R, gamma)
 
     def q_value(self, V: Sequence[float], s: int, a: int, gamma_on_reward: bool = False) -> float:
         # Q(s, a) = R(s, a) + γ Σ_s' P(s'|s, a) V(s')
@@ -66,11 +71,11 @@ class Model:
 
 def q_value(P: Table, R: Rewards, gamma: float, V: Sequence[float], s: int, a: int) -> float:
     """One action value straight from the dense tables (for worked solutions)."""
-    return Model([P[s]], [R[s]], gamma).q_value(V, 0, a)
+    return Model.dense([P[s]], [R[s]], gamma).q_value(V, 0, a)
 
 
 def q_values(P: Table, R: Rewards, gamma: float, V: Sequence[float], s: int) -> list[float]:
-    return Model([P[s]], [R[s]], gamma).q_values(V, 0)
+    return Model.dense([P[s]], [R[s]], gamma).q_values(V, 0)
 
 
 def optimality_backup(model: Model, gamma_on_reward: bool = False) -> Backup:
@@ -79,9 +84,13 @@ def optimality_backup(model: Model, gamma_on_reward: bool = False) -> Backup:
 
 
 def expectation_backup(model: Model, policy: Policy, gamma_on_reward: bool = False) -> Backup:
+    # the actions π takes in each state, (a, π(a|s)) with π(a|s) > 0: found once, not every sweep
+    taken = [[(a, pi) for a, pi in enumerate(row) if pi] for row in policy]
+    q_value = model.q_value
+
     # (T_π V)(s) = Σ_a π(a|s) [R(s, a) + γ Σ_s' P(s'|s, a) V(s')]
     def backup(V: Sequence[float], s: int) -> float:
-        return sum(pi * model.q_value(V, s, a, gamma_on_reward) for a, pi in enumerate(policy[s]) if pi)
+        return sum([pi * q_value(V, s, a, gamma_on_reward) for a, pi in taken[s]])
     return backup
 
 

@@ -30,9 +30,15 @@ PE_KEYS = ("P", "R", "gamma", "policy", "V0", "iterations")
 
 def model(p: dict, slip_ignored: bool = False) -> mdp.Model:
     def build() -> mdp.Model:
-        table, reward = Grid.from_params(p["grid"]).mdp(slip=0.0) if slip_ignored else (p["P"], p["R"])
-        return mdp.Model(table, reward, p["gamma"])
+        if slip_ignored:
+            grid = grid_of(p)
+            return mdp.Model(grid.outcomes(slip=0.0), grid.rewards(slip=0.0), p["gamma"])
+        return mdp.Model.dense(p["P"], p["R"], p["gamma"])
     return memo(p, ("model", slip_ignored), build)
+
+
+def grid_of(p: dict) -> Grid:
+    return memo(p, ("grid",), lambda: Grid.from_params(p["grid"]))
 
 
 def backup(p: dict, *, optimal: bool, slip_ignored: bool = False, gamma_on_reward: bool = False,
@@ -91,7 +97,13 @@ def sample(rng, *, optimal: bool) -> dict:
          "iterations": sampling.pick(rng, [1, 2, 2, 2] if n <= 6 else [1, 2])}
     if not optimal:
         p["policy"] = sample_policy(rng, n, actions, free)
-    return {**p, **extra}
+    p |= extra
+    if extra:
+        # the grid and its model are at hand: remember them for these params rather than rebuild
+        # them from P (the same rows, since P was written out from them)
+        memo(p, ("grid",), lambda: grid)
+        memo(p, ("model", False), lambda: mdp.Model(grid.outcomes(), reward, p["gamma"]))
+    return p
 
 
 def sample_policy(rng, n: int, actions: int, free: list[int]) -> list[list[float]]:
@@ -116,7 +128,7 @@ def sample_policy(rng, n: int, actions: int, free: list[int]) -> list[list[float
 # --- texts ----------------------------------------------------------------------------------------
 
 def _grid(p: dict) -> Grid | None:
-    return Grid.from_params(p["grid"]) if "grid" in p else None
+    return grid_of(p) if "grid" in p else None
 
 
 def _policy_text(p: dict, grid: Grid | None) -> str:
