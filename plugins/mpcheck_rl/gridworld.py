@@ -78,17 +78,14 @@ class Grid:
         """P(· | s, a) as a dense row."""
         return _dense(self.outcomes(slip)[s][a], self.size)
 
-    def reward(self, s: int, landing: Sequence[tuple[int, float]]) -> float:
-        """R(s, a) from the outcomes ``landing`` = P(· | s, a) of the action."""
-        if s in self.terminal:
-            return 0.0  # terminal states earn nothing
-        probability = dict(landing)
-        # R(s, a) = step_reward + Σ_{terminal s'} P(s'|s, a) r(s')
-        return self.step_reward + sum(probability.get(t, 0.0) * r for t, r in self.terminal.items())
-
     def rewards(self, slip: float | None = None) -> list[list[float]]:
         """R[s][a]."""
-        return [[self.reward(s, landing) for landing in by_action] for s, by_action in enumerate(self.outcomes(slip))]
+        arrivals = _arrivals(self.layout, float(self.slip if slip is None else slip), tuple(self.terminal))
+        ends = list(self.terminal.values())
+        # R(s, a) = step_reward + Σ_{terminal s'} P(s'|s, a) r(s'); terminal states earn nothing
+        return [[0.0] * len(by_action) if s in self.terminal else
+                [self.step_reward + sum(p * r for p, r in zip(arrive, ends)) for arrive in by_action]
+                for s, by_action in enumerate(arrivals)]
 
     def mdp(self, slip: float | None = None) -> tuple[list[list[list[float]]], list[list[float]]]:
         """(P[s][a][s'], R[s][a]) as dense tables."""
@@ -182,6 +179,13 @@ def _landing(moves: dict[str, int], direction: str, slip: float) -> tuple[tuple[
     for d, share in shares:
         mass[moves[d]] = mass.get(moves[d], 0.0) + share
     return tuple(sorted((t, p) for t, p in mass.items() if p))
+
+
+@functools.lru_cache(maxsize=4096)
+def _arrivals(layout: tuple[str, ...], slip: float, ends: tuple[int, ...]) -> tuple[tuple[tuple[float, ...], ...], ...]:
+    """arrivals[s][a]: P(t | s, a) for each terminal t of ``ends`` in turn (0 where it cannot be reached)."""
+    return tuple(tuple(tuple(dict(landing).get(t, 0.0) for t in ends) for landing in by_action)
+                 for by_action in _outcomes(layout, slip, ends))
 
 
 def _dense(landing: Sequence[tuple[int, float]], n: int) -> list[float]:

@@ -20,7 +20,8 @@ Table = Sequence[Sequence[Sequence[float]]]  # P[s][a][s']
 Rewards = Sequence[Sequence[float]]           # R[s][a]
 Policy = Sequence[Sequence[float]]            # π[s][a]
 Rows = Sequence[Sequence[Sequence[tuple[int, float]]]]  # P[s][a] as its nonzero entries ((s', p), …)
-Backup = Callable[[Sequence[float], int], float]
+#: a backup operator T: reads V and writes (T V)(s) into out[s], state by state (out may be V itself)
+Backup = Callable[[Sequence[float], list[float]], None]
 
 #: action values closer than this are a tie (float noise must not pick a winner)
 TIE = 1e-9
@@ -79,34 +80,59 @@ def q_values(P: Table, R: Rewards, gamma: float, V: Sequence[float], s: int) -> 
 
 
 def optimality_backup(model: Model, gamma_on_reward: bool = False) -> Backup:
-    # (T V)(s) = max_a [R(s, a) + γ Σ_s' P(s'|s, a) V(s')]
-    return lambda V, s: max(model.q_values(V, s, gamma_on_reward))
+    R, rows, gamma = model.R, model.rows, model.gamma
+
+    def backup(V: Sequence[float], out: list[float]) -> None:
+        # the sums of ``Model.q_values`` written out inline: this loop is most of a sweep's time
+        for s in range(len(out)):
+            best = None
+            for reward, row in zip(R[s], rows[s]):
+                future = 0.0
+                for t, p in row:
+                    future += p * V[t]
+                # Q(s, a) = R(s, a) + γ Σ_s' P(s'|s, a) V(s'), or the mistake γ (R(s, a) + Σ_s' …)
+                q = gamma * (reward + future) if gamma_on_reward else reward + gamma * future
+                if best is None or q > best:  # the first of equal maxima, as max() keeps
+                    best = q
+            # (T V)(s) = max_a Q(s, a)
+            out[s] = best
+    return backup
 
 
 def expectation_backup(model: Model, policy: Policy, gamma_on_reward: bool = False) -> Backup:
+    R, rows, gamma = model.R, model.rows, model.gamma
     # the actions π takes in each state, (a, π(a|s)) with π(a|s) > 0: found once, not every sweep
     taken = [[(a, pi) for a, pi in enumerate(row) if pi] for row in policy]
-    q_value = model.q_value
 
-    # (T_π V)(s) = Σ_a π(a|s) [R(s, a) + γ Σ_s' P(s'|s, a) V(s')]
-    def backup(V: Sequence[float], s: int) -> float:
-        return sum([pi * q_value(V, s, a, gamma_on_reward) for a, pi in taken[s]])
+    def backup(V: Sequence[float], out: list[float]) -> None:
+        for s in range(len(out)):
+            terms = []
+            for a, pi in taken[s]:
+                future = 0.0
+                for t, p in rows[s][a]:
+                    future += p * V[t]
+                # Q(s, a) as in ``optimality_backup``
+                q = gamma * (R[s][a] + future) if gamma_on_reward else R[s][a] + gamma * future
+                terms.append(pi * q)
+            # (T_π V)(s) = Σ_a π(a|s) Q(s, a)
+            out[s] = sum(terms)
     return backup
 
 
 def mean_backup(model: Model) -> Backup:
     """The mistake in value iteration: the average over actions instead of the max."""
-    return lambda V, s: sum(model.q_values(V, s)) / len(model.rows[s])
+    def backup(V: Sequence[float], out: list[float]) -> None:
+        for s in range(len(out)):
+            out[s] = sum(model.q_values(V, s)) / len(model.rows[s])
+    return backup
 
 
 def sweep(V: Sequence[float], backup: Backup, *, in_place: bool = False) -> list[float]:
-    if in_place:  # the mistake: Gauss–Seidel, later states already read this sweep's new values
-        V = list(V)
-        for s in range(len(V)):
-            V[s] = backup(V, s)
-        return V
-    # synchronous: V_{k+1}(s) = backup(V_k, s) for every s, all from the old V_k
-    return [backup(V, s) for s in range(len(V))]
+    new = list(V)
+    # synchronous: every V_{k+1}(s) = (T V_k)(s) from the old V_k; in place (the mistake, Gauss–Seidel):
+    # the backup reads the list it writes, so later states already see this sweep's new values
+    backup(new if in_place else V, new)
+    return new
 
 
 def sweeps(V0: Sequence[float], backup: Backup, iterations: int, *, in_place: bool = False) -> list[list[float]]:

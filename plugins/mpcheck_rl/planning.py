@@ -54,9 +54,10 @@ def backup(p: dict, *, optimal: bool, slip_ignored: bool = False, gamma_on_rewar
 def run(p: dict, *, optimal: bool, in_place: bool = False, sweeps: int | None = None, **switches) -> list[float]:
     """V after ``sweeps`` sweeps (the params' iterations by default; fewer reads the same history)."""
     def compute() -> list[list[float]]:
-        return mdp.sweeps(p["V0"], backup(p, optimal=optimal, **switches), p["iterations"], in_place=in_place)
+        history = mdp.sweeps(p["V0"], backup(p, optimal=optimal, **switches), p["iterations"], in_place=in_place)
+        return [mdp.clean_list(V) for V in history]
     history = memo(p, ("run", optimal, in_place, *sorted(switches.items())), compute)
-    return mdp.clean_list(history[p["iterations"] if sweeps is None else sweeps])
+    return list(history[p["iterations"] if sweeps is None else sweeps])
 
 
 def _has_slip(p: dict) -> bool:
@@ -77,8 +78,28 @@ def validate(p: dict, *, optimal: bool) -> None:
     tabular.matching_grid(p)
 
 
+#: the mistakes that most often give the right answer exactly (a state whose backup reads no state
+#: swept before it, a slip that changes no value, a policy that is greedy already)
+COINCIDENT = ("in-place-sweep", "slip-ignored", "max-not-expectation")
+#: draws tried here before the core's own redraw takes over
+TRIES = 100
+
+
+def sample(rng, *, optimal: bool, coincident: tuple[Mistake, ...] = ()) -> dict:
+    """A draw on which none of the ``coincident`` mistakes gives the right answer. The core would redraw
+    such a draw anyway (every mistake must be told apart from the right answer), but only after
+    working out every mistake; it is tried again here at once. Each try takes a fresh batch from
+    ``rng`` (see ``draw``), as the core's redraw does, so a seed still gives the same problem."""
+    for _ in range(TRIES):
+        p = draw(rng, optimal=optimal)
+        right = run(p, optimal=optimal)
+        if not any(mistake.answer(p) == right for mistake in coincident):
+            break
+    return p
+
+
 @batched
-def sample(rng, *, optimal: bool) -> dict:
+def draw(rng, *, optimal: bool) -> dict:
     if rng.random() < 0.7:
         grid = tabular.sample_grid(rng)
         table, reward = grid.mdp()
@@ -268,17 +289,19 @@ def _hints(p: dict, *, optimal: bool) -> list[str]:
 
 def _generator(optimal: bool) -> Generator:
     name = "value-iteration" if optimal else "policy-evaluation"
+    traps = mistakes(optimal=optimal)
+    coincident = tuple(m for m in traps if m.name in COINCIDENT)
     return Generator(
         id=f"rl.{name}",
         title="Value iteration sweeps" if optimal else "Policy evaluation sweeps",
         answer_kind=Vector(),
-        sample_params=lambda rng: sample(rng, optimal=optimal),
+        sample_params=lambda rng: sample(rng, optimal=optimal, coincident=coincident),
         validate_params=lambda p: validate(p, optimal=optimal),
         solve=lambda p: run(p, optimal=optimal),
         prompt=lambda p: prompt(p, optimal=optimal),
         solution=lambda p: solution(p, optimal=optimal),
         hints=lambda p: _hints(p, optimal=optimal),
-        mistakes=mistakes(optimal=optimal),
+        mistakes=traps,
         tags=("planning", "bellman", "gridworld"),
         difficulty=2,
     )
