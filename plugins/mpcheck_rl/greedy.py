@@ -54,12 +54,19 @@ def trap(p: dict, switches: dict, *earlier: dict) -> list[list[str]] | None:
     """The policy a trap gives; None where the key accepts it (the trap does not change the answer on
     these params) or where an earlier trap gives it too (that one is named, and its feedback covers
     both: a policy cannot tell which of the two a student thought)."""
-    kind = GREEDY_POLICY.answer_kind
-    wrong = kind.from_json(greedy(p, **switches))
     for other in ({}, *earlier):
-        if kind.compare(wrong, kind.from_json(greedy(p, **other))).correct:
+        if accepts(p, other, switches):
             return None
     return greedy(p, **switches)
+
+
+def accepts(p: dict, key: dict, switches: dict) -> bool:
+    """Whether the policy ``greedy(p, **key)``, as an answer key, accepts ``greedy(p, **switches)``."""
+    wrong, right = greedy(p, **switches), greedy(p, **key)
+    if wrong == right:  # the same policy: accepted without parsing either
+        return True
+    kind = GREEDY_POLICY.answer_kind
+    return kind.compare(kind.from_json(wrong), kind.from_json(right)).correct
 
 
 def _has_slip(p: dict) -> bool:

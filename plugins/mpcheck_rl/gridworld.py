@@ -88,9 +88,9 @@ class Grid:
                 for s, by_action in enumerate(arrivals)]
 
     def mdp(self, slip: float | None = None) -> tuple[list[list[list[float]]], list[list[float]]]:
-        """(P[s][a][s'], R[s][a]) as dense tables."""
-        P_ = [[_dense(landing, self.size) for landing in by_action] for by_action in self.outcomes(slip)]
-        return P_, self.rewards(slip)
+        """(P[s][a][s'], R[s][a]) as dense tables (new lists: params may own them)."""
+        table = _table(self.layout, float(self.slip if slip is None else slip), tuple(self.terminal))
+        return [[list(row) for row in by_action] for by_action in table], self.rewards(slip)
 
     # --- drawing ------------------------------------------------------------------------------
 
@@ -186,6 +186,13 @@ def _arrivals(layout: tuple[str, ...], slip: float, ends: tuple[int, ...]) -> tu
     """arrivals[s][a]: P(t | s, a) for each terminal t of ``ends`` in turn (0 where it cannot be reached)."""
     return tuple(tuple(tuple(dict(landing).get(t, 0.0) for t in ends) for landing in by_action)
                  for by_action in _outcomes(layout, slip, ends))
+
+
+@functools.lru_cache(maxsize=4096)
+def _table(layout: tuple[str, ...], slip: float, ends: tuple[int, ...]) -> tuple[tuple[tuple[float, ...], ...], ...]:
+    """P[s][a][s'] written out in full."""
+    outcomes = _outcomes(layout, slip, ends)
+    return tuple(tuple(tuple(_dense(landing, len(outcomes))) for landing in by_action) for by_action in outcomes)
 
 
 def _dense(landing: Sequence[tuple[int, float]], n: int) -> list[float]:
