@@ -131,6 +131,29 @@ class Terminal:
             pass
         return self.screen[before:]
 
+    def idle(self, settle: float = 0.3, timeout: float = 30) -> None:
+        """Wait until the process has been asleep (waiting for input) for ``settle`` seconds, as a
+        person's keystroke would find it. A Ctrl-C sent between the prompt being drawn and the
+        wait for a key starting is taken by CPython before the wait, which then never wakes: on a
+        loaded machine a test that sends at once can land in that gap."""
+        import time
+
+        deadline, asleep_since = time.monotonic() + timeout, None
+        while time.monotonic() < deadline:
+            self._read(0.02)
+            try:
+                with open(f"/proc/{self.pid}/stat") as stat:
+                    state = stat.read().rsplit(")", 1)[1].split()[0]
+            except OSError:  # no /proc here: a pause does the same, less surely
+                time.sleep(settle)
+                return
+            if state != "S":
+                asleep_since = None
+            elif asleep_since is None:
+                asleep_since = time.monotonic()
+            elif time.monotonic() - asleep_since >= settle:
+                return
+
     def send(self, text: str) -> None:
         import os
 

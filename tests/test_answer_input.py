@@ -246,6 +246,7 @@ def test_ctrl_c_in_derive_practice_exits_130():
     term = Terminal("derive", "softmax-gradient", "--practice")
     try:
         term.expect("= ?")
+        term.idle()
         term.send("\x03")
         assert term.wait() == 130 and "Traceback" not in term.screen
     finally:
