@@ -213,9 +213,6 @@ EDGE = st.sampled_from([0.0, 1.0, -1.0, 1e6, -1e6, 1e-9, -1e-9, 123456.789, 0.1]
 GAMMA = st.sampled_from([0.0, 1.0, 0.999999, 1e-9])
 
 
-exercise = assert_survives_or_refused
-
-
 @st.composite
 def edge_mdps(draw):
     S, A = draw(st.integers(1, 3)), draw(st.integers(1, 2))
@@ -228,8 +225,8 @@ def edge_mdps(draw):
 @settings(max_examples=150, deadline=None)
 @given(edge_mdps())
 def test_planning_edges(p):
-    exercise(planning.VALUE_ITERATION, {k: v for k, v in p.items() if k != "policy"})
-    exercise(planning.POLICY_EVALUATION, p)
+    assert_survives_or_refused(planning.VALUE_ITERATION, {k: v for k, v in p.items() if k != "policy"})
+    assert_survives_or_refused(planning.POLICY_EVALUATION, p)
 
 
 @st.composite
@@ -248,9 +245,9 @@ def edge_grids(draw):
 def test_gridworld_edges(drawn, gamma, data):
     params, grid = drawn
     V = [0.0 if s in grid.terminal else data.draw(EDGE) for s in range(grid.size)]
-    exercise(greedy.GREEDY_POLICY, {"grid": params, "gamma": gamma, "V": V})
+    assert_survives_or_refused(greedy.GREEDY_POLICY, {"grid": params, "gamma": gamma, "V": V})
     P, R = grid.mdp()
-    exercise(planning.VALUE_ITERATION, {"P": P, "R": R, "gamma": gamma, "V0": V, "iterations": 2, "grid": params})
+    assert_survives_or_refused(planning.VALUE_ITERATION, {"P": P, "R": R, "gamma": gamma, "V0": V, "iterations": 2, "grid": params})
 
 
 @settings(max_examples=150, deadline=None)
@@ -259,20 +256,20 @@ def test_gridworld_edges(drawn, gamma, data):
 def test_td_edges(values, s, s_next, r, alpha, gamma, terminal, a):
     n = len(values)
     common = {"s": s % n, "r": r, "s_next": s_next % n, "alpha": alpha, "gamma": gamma, "terminal": terminal}
-    exercise(td.TD0_UPDATE, {"V": values, **common})
+    assert_survives_or_refused(td.TD0_UPDATE, {"V": values, **common})
     Q = [[v, -v] for v in values]
-    exercise(td.Q_LEARNING_UPDATE, {"Q": Q, **common, "a": a})
-    exercise(td.SARSA_UPDATE, {"Q": Q, **common, "a": a, "a_next": 1 - a})
+    assert_survives_or_refused(td.Q_LEARNING_UPDATE, {"Q": Q, **common, "a": a})
+    assert_survives_or_refused(td.SARSA_UPDATE, {"Q": Q, **common, "a": a, "a_next": 1 - a})
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(EDGE, min_size=2, max_size=5), st.sampled_from([0.0, 1.0, 1e-9, 0.5]), st.integers(0, 4),
        EDGE, EDGE, GAMMA, st.booleans())
 def test_small_generator_edges(values, epsilon, index, r, b, gamma, terminal):
-    exercise(exploration.EPSILON_GREEDY, {"q": values, "epsilon": epsilon})
+    assert_survives_or_refused(exploration.EPSILON_GREEDY, {"q": values, "epsilon": epsilon})
     theta = [max(-50.0, min(50.0, v)) for v in values]
-    exercise(policy_gradient.REINFORCE_GRADIENT, {"theta": theta, "action": index % len(values), "reward": r,
+    assert_survives_or_refused(policy_gradient.REINFORCE_GRADIENT, {"theta": theta, "action": index % len(values), "reward": r,
                                                   "baseline": b})
-    exercise(returns.DISCOUNTED_RETURN, {"rewards": values, "gamma": gamma, "t": index % len(values)})
-    exercise(dqn.DQN_TARGET, {"q_sa": r, "r": b, "gamma": gamma, "terminal": terminal, "q_next_target": values,
+    assert_survives_or_refused(returns.DISCOUNTED_RETURN, {"rewards": values, "gamma": gamma, "t": index % len(values)})
+    assert_survives_or_refused(dqn.DQN_TARGET, {"q_sa": r, "r": b, "gamma": gamma, "terminal": terminal, "q_next_target": values,
                               "q_next_online": values[::-1]})

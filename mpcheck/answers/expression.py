@@ -321,12 +321,6 @@ def _plainly_apart(a: Any, b: Any, points: tuple[dict, ...] | None = None) -> bo
     return False
 
 
-def curve_points_of(F: Any) -> tuple[dict, ...]:
-    from mpcheck.answers.curve import curve_points
-
-    return curve_points(F)
-
-
 def _align_symbols(given: Any, expected: Any) -> tuple[Any, Any]:
     """Same-named symbols in both (e.g. a derivation's positive σ and a typed σ) become one."""
     by_name = {str(s): s for s in expected.free_symbols}
@@ -389,7 +383,9 @@ class Expression(AnswerKind):
     def in_reach(self, given: Any, expected: Any, reach: float) -> bool:
         # telling a mistake's formula from another's, for every draw of a sampler: most differ
         # plainly at the first points, in floats, before the full comparison is paid for
-        if _plainly_apart(given, expected, curve_points_of(self.on) if self.on is not None else None):
+        from mpcheck.answers.curve import curve_points
+
+        if _plainly_apart(given, expected, curve_points(self.on) if self.on is not None else None):
             return False
         return super().in_reach(given, expected, reach)
 
