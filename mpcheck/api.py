@@ -9,6 +9,7 @@ only when they run.
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -48,8 +49,19 @@ Params = dict[str, Any]
 __all__ = [
     "AnswerError", "AnswerKind", "Boolean", "Choice", "Derivation", "Expression", "Fraction",
     "Generator", "Integer", "Match", "Matrix", "Mistake", "Params", "ParamsError", "Parts", "Real",
-    "Reference", "Shape", "Topic", "Vector", "hookimpl", "Exercise", "CodeMistake", "Case",
+    "Reference", "Shape", "Topic", "Vector", "hookimpl", "Exercise", "CodeMistake", "Case", "tidy",
 ]
+
+
+def tidy(values: Sequence[float]) -> list[float]:
+    """Float noise rounded off, relative to the largest entry: 12 significant digits of it
+    (0.1 + 0.2 → 0.3, and 0.3 − 3·0.1 → 0 beside entries near 1), never a fixed number of
+    decimals, so that an answer whose every entry is near 0 (1e-14) keeps its digits."""
+    scale = max((abs(v) for v in values), default=0.0)
+    if scale == 0 or not math.isfinite(scale):
+        return [v + 0.0 for v in values]
+    decimals = 11 - math.floor(math.log10(scale))
+    return [round(v, decimals) + 0.0 for v in values]
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,9 @@ def test_ctrl_c_at_a_terminal_exits_130_and_keeps_every_answer(tmp_path):
         term.line(first.answer_text)
         term.expect("Question 2/2")
         term.expect("answer> ", after=term.screen.index("Question 2/2"))
+        term.idle()  # as typed keys find it: see Terminal.idle
         term.send("12")  # half typed, then Ctrl-C
+        term.idle()
         term.send("\x03")
         assert term.wait() == 130
         assert "Summary" in term.screen and "Traceback" not in term.screen

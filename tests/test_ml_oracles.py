@@ -7,6 +7,7 @@ agree with the PyTorch built-in; the others are compared on their own sampled pr
 import json
 import math
 
+import mpmath
 import numpy as np
 import pytest
 import torch
@@ -48,14 +49,31 @@ def softmax_params(draw):
     return {"logits": logits, "target": draw(st.integers(0, len(logits) - 1))}
 
 
+def exact_softmax_ce(logits, target):
+    """ŷ − y worked out with 50 significant digits (mpmath), rounded once at the end: autograd's
+    ŷ_t − 1 loses its leading digits when ŷ_t is close to 1."""
+    with mpmath.workdps(50):
+        exps = [mpmath.exp(mpmath.mpf(v)) for v in logits]
+        total = mpmath.fsum(exps)
+        return [float(e / total - (1 if k == target else 0)) for k, e in enumerate(exps)]
+
+
 @settings(max_examples=150, deadline=None)
 @given(softmax_params())
 def test_softmax_ce_grad_matches_autograd(params):
     problem = Problem.from_params(softmax.SOFTMAX_CE_GRAD, params)
-    expected = autograd_softmax_ce(params["logits"], params["target"])
-    assert close(problem.answer, expected)
-    # the oracle's own numbers, typed as an answer, are accepted
-    assert problem.check(json.dumps(expected)).correct
+    assert close(problem.answer, autograd_softmax_ce(params["logits"], params["target"]))
+    # every entry to its last digits, however small, and the exact numbers typed are accepted
+    exact = exact_softmax_ce(params["logits"], params["target"])
+    assert np.allclose(problem.answer, exact, rtol=1e-9, atol=0)
+    assert problem.check(json.dumps(exact)).correct
+
+
+def test_a_confident_right_class_keeps_the_digits_of_its_small_gradient():
+    # ŷ_2 = 1 − 7e^(−34)/(1 + 7e^(−34)): computed as ŷ_2 − 1 it came out 2 % off (−1.2212e−14)
+    problem = Problem.from_params(softmax.SOFTMAX_CE_GRAD, {"logits": [0, 0, 34, 0, 0, 0, 0, 0], "target": 2})
+    assert math.isclose(problem.answer[2], -7 * math.exp(-34) / (1 + 7 * math.exp(-34)), rel_tol=1e-9)
+    assert not problem.check(json.dumps([*problem.answer[:2], -1.2212e-14, *problem.answer[3:]])).correct
 
 
 # ---- ★ ml.adam-step: hypothesis against torch.optim.Adam with its state set --------------------
@@ -175,6 +193,18 @@ def test_bce_matches_torch():
     for problem in sampled(losses.BCE):
         p = problem.params
         assert close(problem.answer, F.binary_cross_entropy(t(p["y_hat"]), t(p["y"])).item()), p
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0, 1]), st.floats(1e-300, 0.999999) | st.sampled_from([1e-20, 1e-9, 0.5])),
+                min_size=1, max_size=6))
+def test_bce_keeps_its_digits_when_the_prediction_is_nearly_certain(pairs):
+    # −mean(y log ŷ + (1 − y) log(1 − ŷ)) with 50 digits: log(1 − 1e-20) is −1e-20, not log(1.0) = 0
+    y, y_hat = [a for a, _ in pairs], [b for _, b in pairs]
+    with mpmath.workdps(50):
+        exact = float(-mpmath.fsum(a * mpmath.log(b) if a else mpmath.log1p(-mpmath.mpf(b))
+                                   for a, b in pairs) / len(pairs))
+    assert math.isclose(Problem.from_params(losses.BCE, {"y": y, "y_hat": y_hat}).answer, exact, rel_tol=1e-9)
 
 
 def test_cross_entropy_and_kl_match_torch_distributions():

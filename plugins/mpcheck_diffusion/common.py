@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from mpcheck import params as P
 from mpcheck import sampling
+from mpcheck.api import tidy
 from mpcheck.errors import ParamsError
 from mpcheck.text import num
 
@@ -30,17 +31,18 @@ def alpha_bars(betas: Sequence[float]) -> Vec:
 
 
 def clean(x: float) -> float:
-    """Round off float noise (0.30000000000000004 → 0.3) so answers and mistakes print tidily."""
-    return round(x, 12) + 0.0
+    """Round off float noise (0.30000000000000004 → 0.3) so answers and mistakes print tidily:
+    to 12 significant digits, so that a tiny answer keeps its value."""
+    return tidy([x])[0]
 
 
 def combine(a: float, u: Sequence[float], b: float, v: Sequence[float]) -> Vec:
     # a u + b v, entry by entry
-    return [clean(a * x + b * y) for x, y in zip(u, v)]
+    return tidy([a * x + b * y for x, y in zip(u, v)])
 
 
 def scale(a: float, u: Sequence[float]) -> Vec:
-    return [clean(a * x) for x in u]
+    return tidy([a * x for x in u])
 
 
 # --- sampling --------------------------------------------------------------------------------

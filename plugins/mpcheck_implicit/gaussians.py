@@ -11,7 +11,7 @@ import math
 
 from mpcheck import params as P
 from mpcheck import sampling
-from mpcheck.api import Generator, Matrix, Mistake, Real
+from mpcheck.api import Generator, Matrix, Mistake, Real, tidy
 from mpcheck.errors import ParamsError
 from mpcheck.text import EXACT_DIGITS, bmatrix, exact, exact_vec, num, vec
 
@@ -30,7 +30,10 @@ def transpose(a: list[list[float]]) -> list[list[float]]:
 
 
 def clean(m: list[list[float]]) -> list[list[float]]:
-    return [[round(v, 12) + 0.0 for v in row] for row in m]
+    # float noise off relative to the largest entry: a tiny covariance keeps its digits
+    width = len(m[0]) if m else 0
+    flat = tidy([v for row in m for v in row])
+    return [flat[i:i + width] for i in range(0, len(flat), width)]
 
 
 # Σ = R S Sᵀ Rᵀ

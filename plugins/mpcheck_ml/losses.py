@@ -26,8 +26,9 @@ LOG = {"nats": r"\ln", "bits": r"\log_2"}
 # ---- binary cross-entropy -------------------------------------------------------------------
 
 def bce_terms(y: list[float], y_hat: list[float], log=math.log) -> list[float]:
-    # ℓ_i = −y_i log ŷ_i − (1 − y_i) log(1 − ŷ_i); a zero weight skips its log (0 · log 0 = 0)
-    return [-(yi * log(pi) if yi else 0.0) - ((1 - yi) * log(1 - pi) if yi != 1 else 0.0)
+    # ℓ_i = −y_i log ŷ_i − (1 − y_i) log(1 − ŷ_i); a zero weight skips its log (0 · log 0 = 0).
+    # log(1 − ŷ) is log1p(−ŷ) times log(e) (1 in nats): 1 − 1e-20 is 1.0 in floats, and its log 0
+    return [-(yi * log(pi) if yi else 0.0) - ((1 - yi) * math.log1p(-pi) * log(math.e) if yi != 1 else 0.0)
             for yi, pi in zip(y, y_hat)]
 
 

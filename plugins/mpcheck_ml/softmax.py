@@ -24,7 +24,13 @@ MAX_LOGIT = 1000.0
 
 def softmax_ce_grad(logits: list[float], target: int) -> list[float]:
     # ∂L/∂z = softmax(z) − onehot(target)
-    return sub(softmax(logits), one_hot(target, len(logits)))
+    y_hat = softmax(logits)
+    return [-_rest(y_hat, i) if i == target else y for i, y in enumerate(y_hat)]
+
+
+def _rest(y_hat: list[float], target: int) -> float:
+    # 1 − ŷ_t = Σ_{k≠t} ŷ_k: summed, not subtracted, so it keeps its digits when ŷ_t is close to 1
+    return math.fsum(y for k, y in enumerate(y_hat) if k != target)
 
 
 def _sample(rng) -> dict:
@@ -91,7 +97,7 @@ def _solution(p: dict) -> str:
 def _diagonal_only(p: dict) -> list[float]:
     # using only ∂ŷ_i/∂z_i = ŷ_i(1 − ŷ_i): −(y_i/ŷ_i)·ŷ_i(1 − ŷ_i) = −y_i(1 − ŷ_i), zero off the target
     y_hat = softmax(p["logits"])
-    return clean_vec([-(1 - y_hat[i]) if i == p["target"] else 0.0 for i in range(len(y_hat))])
+    return clean_vec([-_rest(y_hat, i) if i == p["target"] else 0.0 for i in range(len(y_hat))])
 
 
 def _wrt_probabilities(p: dict) -> list[float]:
@@ -118,7 +124,7 @@ SOFTMAX_CE_GRAD = Generator(
                 _diagonal_only),
         Mistake("sign-flipped", r"The sign is flipped: $\partial L/\partial z = \hat{y} - y$ (raising the true "
                 "logit lowers the loss, so its gradient entry is negative).",
-                lambda p: clean_vec(sub(one_hot(p["target"], len(p["logits"])), softmax(p["logits"])))),
+                lambda p: clean_vec([-g for g in softmax_ce_grad(p["logits"], p["target"])])),
         Mistake("forgot-one-hot", r"That is $\hat{y}$ alone; subtract the one-hot target: "
                 r"$\partial L/\partial z = \hat{y} - y$.",
                 lambda p: clean_vec(softmax(p["logits"]))),

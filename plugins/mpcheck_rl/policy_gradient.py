@@ -14,11 +14,10 @@ import math
 
 from mpcheck import params as P
 from mpcheck import sampling
-from mpcheck.api import Generator, Mistake, Vector
+from mpcheck.api import Generator, Mistake, Vector, tidy
 from mpcheck.errors import ParamsError
 from mpcheck.text import exact_vec
 from mpcheck_rl.draws import batched
-from mpcheck_rl.mdp import clean_list
 from mpcheck_rl.show import action, exact, fmt, paren, vector
 
 KEYS = ("theta", "action", "reward", "baseline")
@@ -36,9 +35,11 @@ def softmax(theta: list[float]) -> list[float]:
 
 
 def score(theta: list[float], a: int) -> list[float]:
-    # ∇_θ log π(a) = e_a − π
+    # ∇_θ log π(a) = e_a − π, with 1 − π(a) = Σ_{b≠a} π(b): summed, not subtracted, so it keeps
+    # its digits when π(a) is close to 1
     pi = softmax(theta)
-    return [(1.0 if j == a else 0.0) - pi[j] for j in range(len(theta))]
+    rest = math.fsum(q for b, q in enumerate(pi) if b != a)
+    return [rest if j == a else -pi[j] for j in range(len(theta))]
 
 
 def estimate(p: dict, *, baseline: bool = True, of_probability: bool = False, sign: float = 1.0,
@@ -51,7 +52,8 @@ def estimate(p: dict, *, baseline: bool = True, of_probability: bool = False, si
         grad = [softmax(theta)[a] * g for g in grad]
     if chosen_only:
         grad = [g if j == a else 0.0 for j, g in enumerate(grad)]
-    return clean_list([sign * advantage * g for g in grad])
+    # tidy, not clean_list: the gradient of a nearly sure policy is tiny (e^(−30) ≈ 9.4e-14), not 0
+    return tidy([sign * advantage * g for g in grad])
 
 
 def _validate(p: dict) -> None:
