@@ -53,15 +53,28 @@ __all__ = [
 ]
 
 
-def tidy(values: Sequence[float]) -> list[float]:
-    """Float noise rounded off, relative to the largest entry: 12 significant digits of it
-    (0.1 + 0.2 → 0.3, and 0.3 − 3·0.1 → 0 beside entries near 1), never a fixed number of
-    decimals, so that an answer whose every entry is near 0 (1e-14) keeps its digits."""
-    scale = max((abs(v) for v in values), default=0.0)
+def tidy(values: Sequence[float], scales: Sequence[float] | float = 0.0) -> list[float]:
+    """Float noise rounded off: each entry to 13 significant digits of the largest entry, or of
+    its ``scales`` entry (the largest term summed into it; one number: the same for all) where
+    that is larger. So 0.1 + 0.2 → 0.3, 0.8·(−1.5) + 0.6·2 → 0 (not −2.2e-16), and 0.3 − 3·0.1 → 0
+    beside entries near 1; never a fixed number of decimals, so that an answer near 0
+    everywhere (1e-14) keeps its digits."""
+    largest = max((abs(v) for v in values), default=0.0)
+    if isinstance(scales, (int, float)):
+        scale = max(largest, scales)
+        if scale == 0 or not math.isfinite(scale):
+            return [v + 0.0 for v in values]
+        decimals = 12 - math.floor(math.log10(scale))
+        return [round(v, decimals) + 0.0 for v in values]
+    return [_round_to(v, max(largest, s)) for v, s in zip(values, scales)]
+
+
+def _round_to(value: float, scale: float) -> float:
+    # 13 significant digits of ``scale``: float noise (a few units in the 16th digit) goes, every
+    # digit a grader could ask for stays
     if scale == 0 or not math.isfinite(scale):
-        return [v + 0.0 for v in values]
-    decimals = 11 - math.floor(math.log10(scale))
-    return [round(v, decimals) + 0.0 for v in values]
+        return value + 0.0
+    return round(value, 12 - math.floor(math.log10(scale))) + 0.0
 
 
 @dataclass(frozen=True)

@@ -55,10 +55,12 @@ class Verdict:
     def lines(self) -> list[list[tuple[str, str]]]:
         """The verdict for people, as lines of (text, style) pieces: right, almost, wrong (with the
         recognised mistake and the parts), or why the answer could not be read."""
+        from mpcheck.markup import render  # the feedback's $…$ math, as the terminal shows it
+
         if self.error:
-            return [[("Could not read the answer: ", "bold yellow"), (self.error, "")]]
+            return [[("Could not read the answer: ", "bold yellow"), (render(self.error), "")]]
         # the generic words are already in the label; only say more when there is more to say
-        detail = "" if self.feedback in ("", "Correct.", "Incorrect.") else self.feedback
+        detail = "" if self.feedback in ("", "Correct.", "Incorrect.") else render(self.feedback)
         if self.correct:
             return [[("✓ Correct.", "bold green"), (" " + detail if detail else "", "")]]
         label = "≈ Almost." if self.near else "✗ Incorrect."
@@ -67,7 +69,7 @@ class Verdict:
             lines.append([(f"Recognised mistake: {self.mistake}", "yellow")])
         for name, part in (self.parts or {}).items():
             mark = "✓" if part["correct"] else "✗"
-            lines.append([(f"  {mark} {name}: {part['feedback'] or ('right' if part['correct'] else 'wrong')}", "")])
+            lines.append([(f"  {mark} {name}: {render(part['feedback']) or ('right' if part['correct'] else 'wrong')}", "")])
         return lines
 
     def to_json(self) -> dict[str, Any]:

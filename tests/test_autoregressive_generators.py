@@ -151,6 +151,15 @@ def test_vq_tie_goes_to_the_lower_index():
     assert p.answer == [1] and "tie" in p.solution()
 
 
+def test_vq_ties_are_exact_in_the_numbers_as_written():
+    # |0.3 + 999999.4| = |1000000 − 0.3| = 999999.7: a tie, lower index; in floats the two differ
+    tie = problem(vq.VQ_ASSIGN, {"z": [[0.3]], "codebook": [[-999999.4], [1000000.0]]})
+    assert tie.answer == [1] and tie.check("[1]").correct and "equally near" in tie.prompt()
+    # 1e-9 closer is nearer, not a tie
+    near = problem(vq.VQ_ASSIGN, {"z": [[0.5 + 1e-9]], "codebook": [[0.0], [1.0]]})
+    assert near.answer == [2]
+
+
 def test_sequence_nll_by_hand():
     base = {"vocabulary": ["a", "b"], "sequence": ["a", "b", "a"], "probabilities": [[0.5, 0.5]] * 3}
     assert problem(nll.SEQUENCE_NLL, {**base, "unit": "bits", "reduction": "sum"}).answer == pytest.approx(3)

@@ -101,6 +101,18 @@ def test_check_recognises_a_mistake_by_name():
     assert done.returncode == 1 and json.loads(done.stdout)["mistake"] == "forgot-dilation"
 
 
+def test_check_shows_a_mistakes_feedback_as_math_not_markup():
+    # the feedback of sign-flipped is "$\\partial L/\\partial z = \\hat{y} - y$ …": on screen, ∂L/∂z = ŷ − y
+    p = {"logits": [1, 2], "target": 0}
+    wrong = [-g for g in Problem.from_params(plugins.registry().generators["ml.softmax-ce-grad"], p).answer]
+    done = run_cli("check", "ml.softmax-ce-grad", "--params", json.dumps(p), "--answer", json.dumps(wrong))
+    assert done.returncode == 1 and "sign-flipped" in done.stdout
+    assert "∂L/∂z = ŷ − y" in done.stdout and "$" not in done.stdout and "\\" not in done.stdout
+    # JSON keeps the markup, for a program to render as it likes
+    assert "$" in cli_json("check", "ml.softmax-ce-grad", "--params", json.dumps(p), "--answer",
+                           json.dumps(wrong), "--json")["feedback"]
+
+
 def test_batch_check_keeps_order_and_survives_bad_lines():
     lines = [
         {"id": "cnn.conv-output-size", "params": CONV_PARAMS, "answer": "x".join(map(str, torch_conv_shape(CONV_PARAMS)))},

@@ -182,8 +182,10 @@ def test_edges_never_raise(betas, a, b, c, alpha_bar):
 
 
 def test_alpha_bar_at_the_largest_t():
-    p = {"schedule": "linear", "beta_start": 1e-4, "beta_end": 0.02, "T": 100_000, "t": 100_000}
+    # gentle betas keep ᾱ_T ≈ e^(−5); the usual 1e-4 … 0.02 over 100,000 steps underflows and is refused
+    p = {"schedule": "linear", "beta_start": 1e-6, "beta_end": 1e-4, "T": 100_000, "t": 100_000}
     assert_survives(schedule.ALPHA_BAR, p)
+    assert_params_rejected(schedule.ALPHA_BAR, [{**p, "beta_start": 1e-4, "beta_end": 0.02}])
 
 
 def test_invalid_params_are_refused():

@@ -55,6 +55,21 @@ def test_functions_and_constants():
     assert kind.compare(kind.parse("softplus(x)"), kind.parse("ln(1 + exp(x))")).correct
     assert kind.compare(kind.parse("2 pi x"), kind.parse("2*x*pi")).correct
     assert not kind.compare(kind.parse("sin x"), kind.parse("cos x")).correct
+    # the reciprocals as textbooks write them: tanh' = sech², tan' = sec²
+    assert kind.compare(kind.parse("sech(x)^2"), kind.parse("1 - tanh(x)^2")).correct
+    assert kind.compare(kind.parse("sec(x)^2"), kind.parse("1 + tan(x)^2")).correct
+    assert kind.compare(kind.parse("csc(x) + cot(x) + csch(x) + coth(x)"),
+                        kind.parse("1/sin(x) + cos(x)/sin(x) + 1/sinh(x) + cosh(x)/sinh(x)")).correct
+    assert not kind.compare(kind.parse("sech(x)"), kind.parse("1 - tanh(x)^2")).correct
+
+
+@pytest.mark.parametrize("text", [
+    "-x/y + exp(-10000*x)",                       # e^1500 for x < 0, e^(−1500) for x > 0
+    "-x/y * (1 + atan(x) + atan(1/x) - pi/2)^100",  # (1 − π)^100 ≈ 1e33 for x < 0, 1 for x > 0
+])
+def test_a_difference_where_floats_overflow_is_still_a_difference(text):
+    # a point where one side overflows a float is evaluated at high precision, not skipped
+    assert not verdict(text).correct
 
 
 HOSTILE = [

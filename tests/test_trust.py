@@ -251,6 +251,18 @@ def test_an_implicit_derivative_is_judged_on_the_curve():
     assert not p.check("y^2").correct and p.check("y/x").mistake == "forgot-minus"
 
 
+@pytest.mark.parametrize(("F", "one_branch"), [
+    ("4*x^2 + 3*y^2 - 4", "4*x/(3*sqrt((4 - 4*x^2)/3))"),   # right on the lower half only
+    ("4*x^2 + 3*y^2 - 4", "-4*x/(3*sqrt((4 - 4*x^2)/3))"),  # right on the upper half only
+    ("x^2 + y^2 - 4", "x/sqrt(4 - x^2)"),
+])
+def test_an_implicit_derivative_right_on_one_branch_only_is_wrong(F, one_branch):
+    # the points on the curve cover every branch a vertical line crosses, not only the lowest
+    p = problem("math.implicit-derivative", {"F": F})
+    assert not p.check(one_branch).correct
+    assert p.check(p.answer_text).correct
+
+
 # --- max-pool ties --------------------------------------------------------------------------------
 
 def test_max_pool_ties_are_stated_in_prompt_and_solution():

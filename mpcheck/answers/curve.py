@@ -146,12 +146,13 @@ def curve_points(F: Any) -> tuple[dict, ...]:
     points: list[dict] = []
     for _ in range(X_TRIES):
         x0 = rng.choice([-1, 1]) * rng.uniform(0.2, 3.0)
+        # every root at this x: one point on each branch the line x = x0 crosses (an ellipse's
+        # upper and lower halves), so that an answer right on one branch only is caught
         for root in _roots_in_y(F, slope, fast, x, y, x0):
             point = {x: x0, y: root}
             gradient = value_at(slope, point)
             if gradient is not None and abs(gradient) > 1e-6:
                 points.append(point)
-                break  # one point per x: spread along the curve
         if len(points) >= POINTS:
             break
     return tuple(points)

@@ -43,7 +43,8 @@ SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": 
                 "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-"}
 ALLOWED_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ +-*/^().,\t")
 FUNCTIONS = ("exp", "log", "ln", "sqrt", "abs", "Abs", "sin", "cos", "tan", "tanh", "sinh", "cosh",
-             "asin", "acos", "atan", "arcsin", "arccos", "arctan", "sigmoid", "softplus")
+             "asin", "acos", "atan", "arcsin", "arccos", "arctan", "sec", "csc", "cot", "sech", "csch",
+             "coth", "sigmoid", "softplus")
 CONSTANTS = ("e", "E", "pi")
 #: names SymPy's number transformation emits around literals
 NUMBER_WRAPPERS = ("Integer", "Float", "Rational")
@@ -131,6 +132,9 @@ class _Builder:
             "Abs": sp.Abs, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh,
             "sinh": sp.sinh, "cosh": sp.cosh, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
             "arcsin": sp.asin, "arccos": sp.acos, "arctan": sp.atan,
+            # the reciprocals, as textbooks write tanh' = sech²: built from the functions above
+            "sec": lambda u: 1 / sp.cos(u), "csc": lambda u: 1 / sp.sin(u), "cot": lambda u: 1 / sp.tan(u),
+            "sech": lambda u: 1 / sp.cosh(u), "csch": lambda u: 1 / sp.sinh(u), "coth": lambda u: 1 / sp.tanh(u),
             # σ(u) = 1 / (1 + e^(−u)),  softplus(u) = log(1 + e^u)
             "sigmoid": lambda u: 1 / (1 + sp.exp(-u)),
             "softplus": lambda u: sp.log(1 + sp.exp(u)),

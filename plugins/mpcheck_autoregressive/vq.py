@@ -9,6 +9,7 @@ tie the lower index wins, as ``torch.argmin`` does.
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 
 from mpcheck import params as P
 from mpcheck import sampling
@@ -22,7 +23,7 @@ from mpcheck_autoregressive.latex import PARAM_DIGITS, paren, table
 MAX_VECTORS = 16
 MAX_DIM = 8
 MAX_ENTRY = 1e6
-GAP = 1e-9  # two scores closer than this count as a tie
+NEAR = 1e-12  # scores this close (relative) may differ by float round-off only: compared exactly
 
 
 def squared_distance(z: list[float], e: list[float]) -> float:
@@ -41,13 +42,31 @@ def neg_dot(z: list[float], e: list[float]) -> float:
 
 def nearest(z: list[float], codebook: list[list[float]], score=squared_distance) -> int:
     """1-based index of the best codebook vector; the first one on a tie."""
-    values = [score(z, e) for e in codebook]
-    return values.index(min(values)) + 1
+    return _best(z, codebook, score)[0] + 1
 
 
 def has_tie(z: list[float], codebook: list[list[float]], score=squared_distance) -> bool:
-    values = sorted(score(z, e) for e in codebook)
-    return len(values) > 1 and values[1] - values[0] <= GAP * max(1.0, abs(values[0]))
+    return len(_best(z, codebook, score)) > 1
+
+
+def _best(z: list[float], codebook: list[list[float]], score) -> list[int]:
+    """The 0-based indices of every best codebook vector, exactly: scores within float round-off
+    of the best are compared again in exact fractions of the numbers as written (a tie between
+    999999.7² and 999999.7² must not be lost to rounding, and 1e-9 apart is not a tie)."""
+    values = [score(z, e) for e in codebook]
+    best = min(values)
+    near = [k for k, v in enumerate(values) if v - best <= NEAR * max(abs(best), abs(v))]
+    if len(near) == 1:
+        return near
+    exact_z = [_decimal(a) for a in z]
+    exact = {k: score(exact_z, [_decimal(b) for b in codebook[k]]) for k in near}
+    lowest = min(exact.values())
+    return [k for k in near if exact[k] == lowest]
+
+
+def _decimal(x: float) -> Fraction:
+    # the number as written in the prompt (0.3 is 3/10, not the binary float nearest to it)
+    return Fraction(repr(float(x)))
 
 
 def assign(p: dict, score=squared_distance) -> list[int]:
@@ -93,7 +112,7 @@ def _prompt(p: dict) -> str:
             f"Codebook: {_listing('e', p['codebook'])}.\n"
             f"Encoder outputs: {_listing('z', p['z'])}.\n"
             "For each $z_i$ in turn, give the index $k$ of the codebook vector $e_k$ it is replaced by, "
-            "as a list.")
+            "as a list (where two are equally near, the lower index, as torch.argmin picks it).")
 
 
 def _distance_terms(z: list[float], e: list[float]) -> str:

@@ -45,13 +45,14 @@ def chain(p: dict, reverse: bool = False) -> list[list[float]]:
 def end_effector(p: dict, reverse: bool = False) -> list[float]:
     G = chain(p, reverse)
     # the end of the last bone is the origin of its frame: G_n [0, 0, 1]ᵀ
-    return clean([G[0][2], G[1][2]])
+    return clean([G[0][2], G[1][2]], scale=sum(map(abs, p["lengths"])))
 
 
 def _absolute_angles(p: dict) -> list[float]:
     # each bone pointed at its own θ_i in the world, as if the angles were not relative to the parent
     return clean([sum(l * math.cos(math.radians(t)) for t, l in zip(p["angles"], p["lengths"])),
-                  sum(l * math.sin(math.radians(t)) for t, l in zip(p["angles"], p["lengths"]))])
+                  sum(l * math.sin(math.radians(t)) for t, l in zip(p["angles"], p["lengths"]))],
+                 scale=sum(map(abs, p["lengths"])))
 
 
 def _sample(rng) -> dict:

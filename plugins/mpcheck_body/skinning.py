@@ -33,13 +33,14 @@ def normalised(weights: list[float]) -> list[float]:
 # t' = Σ_k w_k G_k [t; 1]
 def blend(p: dict, weights: list[float] | None = None, homogeneous: float = 1.0, transpose: bool = False) -> list[float]:
     weights = normalised(p["weights"]) if weights is None else weights
-    out = [0.0, 0.0, 0.0]
+    out, reach = [0.0, 0.0, 0.0], 0.0
     for w, G in zip(weights, p["transforms"]):
         if transpose:
             G = [list(row) for row in zip(*G)]
         moved = transform_point(G, p["vertex"], homogeneous)
         out = [o + w * m for o, m in zip(out, moved)]
-    return clean(out)
+        reach += abs(w) * max(map(abs, moved))
+    return clean(out, scale=reach)
 
 
 def _lbs_solve(p: dict) -> list[float]:
@@ -159,9 +160,11 @@ def shape(p: dict, with_mean: bool = True, components: int | None = None) -> lis
     betas = p["betas"][:components] if components else p["betas"]
     # T = μ + Σ_j β_j S_j
     out = list(p["mean"]) if with_mean else [0.0] * len(p["mean"])
+    reach = max(map(abs, out))
     for beta, direction in zip(betas, p["directions"]):
         out = [o + beta * d for o, d in zip(out, direction)]
-    return clean(out)
+        reach += abs(beta) * max(map(abs, direction))
+    return clean(out, scale=reach)
 
 
 def _shape_sample(rng) -> dict:
@@ -173,7 +176,7 @@ def _shape_sample(rng) -> dict:
 
 def _shape_validate(p: dict) -> None:
     P.check_keys(p, SHAPE_KEYS)
-    mean = P.vector(p, "mean", max_length=300)
+    mean = P.vector(p, "mean", 3)  # one vertex: x, y, z
     betas = P.vector(p, "betas", max_length=300)
     directions = P.matrix(p, "directions", rows=len(betas), cols=len(mean), max_dim=300)
     if any(abs(x) > MAX_ENTRY for x in [*mean, *betas, *(v for row in directions for v in row)]):

@@ -30,15 +30,25 @@ def alpha_bars(betas: Sequence[float]) -> Vec:
     return out
 
 
+def alpha_bar_gaps(betas: Sequence[float]) -> Vec:
+    """[1 − ᾱ_0, 1 − ᾱ_1, …, 1 − ᾱ_t] = −expm1(Σ_{s ≤ t} log(1 − β_s)): to the last digit even
+    when every β is tiny, where 1 − ᾱ_t taken from ᾱ_t would be a difference of two numbers near 1."""
+    out, log_bar = [0.0], 0.0
+    for beta in betas:
+        log_bar += math.log1p(-beta)
+        out.append(-math.expm1(log_bar))
+    return out
+
+
 def clean(x: float) -> float:
     """Round off float noise (0.30000000000000004 → 0.3) so answers and mistakes print tidily:
-    to 12 significant digits, so that a tiny answer keeps its value."""
+    to 13 significant digits, so that a tiny answer keeps its value."""
     return tidy([x])[0]
 
 
 def combine(a: float, u: Sequence[float], b: float, v: Sequence[float]) -> Vec:
-    # a u + b v, entry by entry
-    return tidy([a * x + b * y for x, y in zip(u, v)])
+    # a u + b v, entry by entry; an entry where the two terms cancel is 0, not their float residue
+    return tidy([a * x + b * y for x, y in zip(u, v)], [max(abs(a * x), abs(b * y)) for x, y in zip(u, v)])
 
 
 def scale(a: float, u: Sequence[float]) -> Vec:

@@ -14,6 +14,7 @@ from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Real, Vector
 from mpcheck.text import num, vec
 from mpcheck_diffusion.common import (
+    alpha_bar_gaps,
     alpha_bars,
     betas,
     betas_text,
@@ -36,7 +37,8 @@ def marginal(p: dict, mean_root: bool = True, variance_root: bool = False) -> di
     a = alpha_bars(p["betas"])[-1]
     # mean √ᾱ_t x_0, variance 1 − ᾱ_t (per coordinate)
     mean = scale(math.sqrt(a) if mean_root else a, p["x0"])
-    variance = math.sqrt(1 - a) if variance_root else 1 - a
+    gap = alpha_bar_gaps(p["betas"])[-1]  # 1 − ᾱ_t
+    variance = math.sqrt(gap) if variance_root else gap
     return {"mean": mean, "variance": clean(variance)}
 
 

@@ -17,6 +17,7 @@ from mpcheck import sampling
 from mpcheck.api import Generator, Mistake, Parts, Real, Vector
 from mpcheck.text import num, vec
 from mpcheck_diffusion.common import (
+    alpha_bar_gaps,
     alpha_bars,
     betas,
     betas_text,
@@ -32,11 +33,11 @@ from mpcheck_diffusion.common import (
 
 def posterior_coefficients(schedule: list[float], root=math.sqrt, shift: int = 0) -> tuple[float, float, float]:
     """(coefficient of x_0, coefficient of x_t, variance); ``shift`` = 1 reads ᾱ_t where ᾱ_{t−1} belongs."""
-    bars = alpha_bars(schedule)
+    bars, gaps = alpha_bars(schedule), alpha_bar_gaps(schedule)  # ᾱ and 1 − ᾱ, each to its last digit
     t = len(schedule)
-    beta, prev, now = schedule[-1], bars[t - 1 + shift], bars[t]
+    beta, prev, prev_gap, now_gap = schedule[-1], bars[t - 1 + shift], gaps[t - 1 + shift], gaps[t]
     # √ᾱ_{t−1} β_t/(1 − ᾱ_t),  √α_t (1 − ᾱ_{t−1})/(1 − ᾱ_t),  (1 − ᾱ_{t−1}) β_t/(1 − ᾱ_t)
-    return (root(prev) * beta / (1 - now), root(1 - beta) * (1 - prev) / (1 - now), (1 - prev) * beta / (1 - now))
+    return (root(prev) * beta / now_gap, root(1 - beta) * prev_gap / now_gap, prev_gap * beta / now_gap)
 
 
 def posterior(p: dict, swap: bool = False, **variant) -> dict:

@@ -20,6 +20,8 @@ from mpcheck_diffusion.common import alpha_bars
 
 KEYS = ("schedule", "beta_start", "beta_end", "T", "t")
 MAX_T = 100_000
+SMALLEST = 1e-300
+LOG_SMALLEST = math.log(SMALLEST)
 
 
 def linear_betas(beta_start: float, beta_end: float, T: int, steps: int, denominator: int | None = None,
@@ -62,6 +64,11 @@ def _validate(p: dict) -> None:
     if p["T"] == 1 and p["beta_end"] != p["beta_start"]:
         raise ParamsError("params: with T = 1 the schedule has the single value beta_start; "
                           "set beta_end equal to it")
+    betas = _betas(p)
+    # ᾱ_t = Π (1 − β_s) = 0 exactly when some β_s = 1; otherwise it must stay a normal float
+    if all(b < 1 for b in betas) and math.fsum(map(math.log1p, (-b for b in betas))) < LOG_SMALLEST:
+        raise ParamsError(f"params: ᾱ_t is below {SMALLEST:g} for this schedule and t (too small to "
+                          "compute or type); choose a smaller t or smaller betas")
 
 
 def _prompt(p: dict) -> str:

@@ -36,10 +36,23 @@ def mixture(p: Sequence[float], q: Sequence[float]) -> list[float]:
     return [(pi + qi) / 2 for pi, qi in zip(p, q)]
 
 
-def jsd(p: Sequence[float], q: Sequence[float], log=math.log) -> float:
+def jsd(p: Sequence[float], q: Sequence[float]) -> float:
     # JSD(p ‖ q) = ½ KL(p ‖ m) + ½ KL(q ‖ m): always finite, since m > 0 wherever p or q is
-    m = mixture(p, q)
-    return 0.5 * kl(p, m, log) + 0.5 * kl(q, m, log)
+    return math.fsum(_jsd_term(pi, qi) for pi, qi in zip(p, q))
+
+
+def _jsd_term(pi: float, qi: float) -> float:
+    """½ p log(p/m) + ½ q log(q/m) at one x, m = (p + q)/2. With d = (p − q)/(p + q) it is
+    ((p + q)/4)·((1 + d) log(1 + d) + (1 − d) log(1 − d)) = ((p + q)/4)·(2d atanh d + log(1 − d²)):
+    of order d², worked out without the cancellation of two logs near log 1 when p ≈ q."""
+    total = pi + qi
+    if total == 0:
+        return 0.0
+    d = (pi - qi) / total
+    if abs(d) < 0.5:
+        return total / 4 * (2 * d * math.atanh(d) + math.log1p(-d * d))
+    m = total / 2
+    return 0.5 * ((pi * math.log(pi / m) if pi else 0.0) + (qi * math.log(qi / m) if qi else 0.0))
 
 
 def finite(value):

@@ -56,8 +56,12 @@ def mean_term(p: dict) -> float:
 def frechet_distance(p: dict, factor: float = 2.0, cross=trace_sqrt_product, means=mean_term) -> float:
     """d² = ‖μ₁ − μ₂‖² + Tr Σ₁ + Tr Σ₂ − 2 Tr (Σ₁Σ₂)^{1/2}; the keywords replay the mistakes."""
     s1, s2 = p["sigma1"], p["sigma2"]
-    value = means(p) + trace(s1) + trace(s2) - factor * cross(s1, s2)
-    return 0.0 if abs(value) < 1e-12 * (1 + trace(s1) + trace(s2)) else value
+    covariances = trace(s1) + trace(s2) - factor * cross(s1, s2)
+    # equal covariances leave a float residue of the traces, not a distance: 0; the mean term is
+    # exact and is never rounded away, however small
+    if abs(covariances) < 1e-12 * (trace(s1) + trace(s2)):
+        covariances = 0.0
+    return means(p) + covariances
 
 
 def _no_root(s1: Matrix, s2: Matrix) -> float:
@@ -67,6 +71,32 @@ def _no_root(s1: Matrix, s2: Matrix) -> float:
 def _elementwise_root(s1: Matrix, s2: Matrix) -> float | None:
     diagonal = [matmul(s1, s2)[i][i] for i in range(len(s1))]
     return sum(math.sqrt(v) for v in diagonal) if all(v >= 0 for v in diagonal) else None
+
+
+def matrix_root(m: Matrix) -> Matrix:
+    """The symmetric square root of a positive semi-definite Σ; for 2 × 2,
+    √Σ = (Σ + √det Σ · I)/√(Tr Σ + 2√det Σ) (Cayley–Hamilton)."""
+    if len(m) == 1:
+        return [[math.sqrt(max(m[0][0], 0.0))]]
+    if len(m) == 2:
+        root_det = math.sqrt(max(m[0][0] * m[1][1] - m[0][1] * m[1][0], 0.0))
+        norm = math.sqrt(trace(m) + 2 * root_det)
+        return [[(m[i][j] + (root_det if i == j else 0.0)) / norm for j in range(2)] for i in range(2)]
+    import numpy as np
+
+    values, vectors = np.linalg.eigh(np.array(m))
+    return ((vectors * np.sqrt(values.clip(min=0))) @ vectors.T).tolist()
+
+
+def _product_of_roots(s1: Matrix, s2: Matrix) -> float:
+    # Tr(Σ₁^{1/2} Σ₂^{1/2}): equal to Tr(Σ₁Σ₂)^{1/2} only when Σ₁ and Σ₂ commute
+    return trace(matmul(matrix_root(s1), matrix_root(s2)))
+
+
+def _commute(s1: Matrix, s2: Matrix) -> bool:
+    a, b = matmul(s1, s2), matmul(s2, s1)
+    return all(math.isclose(a[i][j], b[i][j], rel_tol=1e-12, abs_tol=1e-300)
+               for i in range(len(a)) for j in range(len(a)))
 
 
 def _is_diagonal(m: Matrix) -> bool:
@@ -183,6 +213,10 @@ FID = Generator(
                 r"square root of each entry: with off-diagonal covariances they differ.",
                 lambda p: None if _is_diagonal(p["sigma1"]) and _is_diagonal(p["sigma2"])
                 else _with_cross(p, _elementwise_root(p["sigma1"], p["sigma2"]))),
+        Mistake("product-of-roots", r"$(\Sigma_1\Sigma_2)^{1/2}$ is the root of the product, not "
+                r"$\Sigma_1^{1/2}\Sigma_2^{1/2}$: the two agree only when $\Sigma_1$ and $\Sigma_2$ commute.",
+                lambda p: None if _commute(p["sigma1"], p["sigma2"])
+                else frechet_distance(p, cross=_product_of_roots)),
     ),
     tags=("gan", "fid", "evaluation"),
     difficulty=2,

@@ -31,8 +31,9 @@ def sigmoid(a: float) -> float:
 
 def gradients(a: float) -> dict:
     d = sigmoid(a)
-    # ∂/∂a log(1 − σ(a)) = −σ(a);  ∂/∂a (−log σ(a)) = −(1 − σ(a))
-    return {"saturating": -d, "non_saturating": d - 1.0}
+    # ∂/∂a log(1 − σ(a)) = −σ(a);  ∂/∂a (−log σ(a)) = −(1 − σ(a)) = −σ(−a), which keeps its
+    # digits where σ(a) is close to 1
+    return {"saturating": -d, "non_saturating": -sigmoid(-a)}
 
 
 def _wrt_output(a: float) -> dict:

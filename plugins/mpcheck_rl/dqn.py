@@ -38,7 +38,11 @@ def answer(p: dict, *, bootstrap: float | None = None, bootstrap_terminal: bool 
     y = p["gamma"] * (p["r"] + future) if gamma_on_reward else p["r"] + p["gamma"] * future
     # L = (y − Q(s, a; θ))²
     error = y - p["q_sa"]
-    return {"target": clean(y), "loss": clean(error * error if squared else error)}
+    # float noise is relative to the terms summed: r and γ·future in y, y and Q(s, a) in the error
+    y_scale = max(abs(p["r"]), abs(p["gamma"] * future))
+    error_scale = max(abs(y), abs(p["q_sa"]))
+    return {"target": clean(y, y_scale),
+            "loss": clean(error * error, error_scale ** 2) if squared else clean(error, error_scale)}
 
 
 def _validate(p: dict) -> None:

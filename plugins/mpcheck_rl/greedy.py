@@ -36,8 +36,15 @@ def greedy(p: dict, **switches) -> list[list[str]]:
     def compute() -> list[list[str]]:
         q = lookahead(p, **switches)
         return grid_of(p).policy_json(
-            lambda s: "".join(ACTIONS[a] for a in mdp.greedy_actions(q[s])))
+            lambda s: "".join(ACTIONS[a] for a in best_actions(p, q[s])))
     return memo(p, ("greedy", *sorted(switches.items())), compute)
+
+
+def best_actions(p: dict, q: list[float]) -> list[int]:
+    # Q(s, a) = R(s, a) + γ Σ P V: its float noise is relative to the rewards and to γ|V|
+    grid = p["grid"]
+    scale = max(abs(grid["step_reward"]), *map(abs, grid["terminal_rewards"]), p["gamma"] * max(map(abs, p["V"])))
+    return mdp.greedy_actions(q, scale)
 
 
 def grid_of(p: dict) -> Grid:
@@ -95,7 +102,7 @@ def _sample(rng) -> dict:
         p = {"grid": grid.to_params(), "gamma": gamma, "V": V}
         # a tie makes a cell a free pick: keep them rare (the prompt says how ties are graded)
         q = [[] if s in grid.terminal else model.q_values(V, s) for s in range(grid.size)]
-        if not any(len(mdp.greedy_actions(row)) > 1 for row in q if row) or rng.random() < 0.2:
+        if not any(len(best_actions(p, row)) > 1 for row in q if row) or rng.random() < 0.2:
             # what was just computed is what the answer needs: remember it for these params
             memo(p, ("grid",), lambda: grid)
             memo(p, ("lookahead", None, True), lambda: q)
@@ -124,7 +131,7 @@ def _solution(p: dict) -> str:
     for s in range(grid.size):
         if s in grid.terminal:
             continue
-        best = mdp.greedy_actions(q[s])
+        best = best_actions(p, q[s])
         values = ", ".join(f"{LATEX_ARROWS[a]}\\,{fmt(v)}" for a, v in zip(ACTIONS, q[s]))
         a = best[0]
         detail = (f"Q({state(s)}, {LATEX_ARROWS[ACTIONS[a]]}) = {fmt(reward[s][a])} + {fmt(p['gamma'])}\\,"
@@ -133,7 +140,7 @@ def _solution(p: dict) -> str:
         chosen = ", ".join(f"${LATEX_ARROWS[ACTIONS[b]]}$" for b in best)
         lines.append(f"${state(s)}$: $Q = {values}$; best {chosen}{tie}, e.g. ${detail}$")
     lines.append("The greedy policy:")
-    lines.append(grid.draw_policy(lambda s: "".join(ACTIONS[a] for a in mdp.greedy_actions(q[s]))))
+    lines.append(grid.draw_policy(lambda s: "".join(ACTIONS[a] for a in best_actions(p, q[s]))))
     return "\n".join(lines)
 
 

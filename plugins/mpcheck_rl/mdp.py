@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from mpcheck.api import tidy
+
 Table = Sequence[Sequence[Sequence[float]]]  # P[s][a][s']
 Rewards = Sequence[Sequence[float]]           # R[s][a]
 Policy = Sequence[Sequence[float]]            # π[s][a]
@@ -23,17 +25,22 @@ Rows = Sequence[Sequence[Sequence[tuple[int, float]]]]  # P[s][a] as its nonzero
 #: a backup operator T: reads V and writes (T V)(s) into out[s], state by state (out may be V itself)
 Backup = Callable[[Sequence[float], list[float]], None]
 
-#: action values closer than this are a tie (float noise must not pick a winner)
+#: action values closer than this share of the terms summed into them are a tie (float noise
+#: must not pick a winner)
 TIE = 1e-9
 
 
-def clean(x: float) -> float:
-    """Round off float noise (0.30000000000000004 → 0.3) so that answers print tidily."""
-    return float(round(x, 12)) + 0.0
+def clean(x: float, scale: float = 1.0) -> float:
+    """Round off float noise (0.30000000000000004 → 0.3, 0.1 + 0.2 − 0.3 → 0) so that answers print
+    tidily: to 13 significant digits of ``scale``, the size of the terms summed into x (or of x
+    itself, where that is larger), never to a fixed number of decimals: rewards of 1e-12 keep
+    their digits."""
+    return tidy([x], scale)[0]
 
 
-def clean_list(values: Sequence[float]) -> list[float]:
-    return [float(round(v, 12)) + 0.0 for v in values]  # ``clean`` of each, without a call per value
+def clean_list(values: Sequence[float], scale: float = 1.0) -> list[float]:
+    """``clean`` of each value, with one ``scale`` (or the largest value) for all."""
+    return tidy(values, scale)
 
 
 class Model:
@@ -143,7 +150,9 @@ def sweeps(V0: Sequence[float], backup: Backup, iterations: int, *, in_place: bo
     return history
 
 
-def greedy_actions(q: Sequence[float]) -> list[int]:
-    """Every action whose value ties with the best (within TIE)."""
+def greedy_actions(q: Sequence[float], scale: float = 0.0) -> list[int]:
+    """Every action whose value ties with the best: within TIE of ``scale``, the size of the terms
+    summed into the values (0, for values as typed: a tie only when equal). Relative, never a
+    fixed gap, so that 1e-9 against 0 is a winner, not a tie."""
     best = max(q)
-    return [a for a, v in enumerate(q) if v >= best - TIE * max(1.0, abs(best))]
+    return [a for a, v in enumerate(q) if v >= best - TIE * scale]

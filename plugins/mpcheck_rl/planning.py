@@ -55,7 +55,10 @@ def run(p: dict, *, optimal: bool, in_place: bool = False, sweeps: int | None = 
     """V after ``sweeps`` sweeps (the params' iterations by default; fewer reads the same history)."""
     def compute() -> list[list[float]]:
         history = mdp.sweeps(p["V0"], backup(p, optimal=optimal, **switches), p["iterations"], in_place=in_place)
-        return [mdp.clean_list(V) for V in history]
+        # float noise is relative to the rewards and the starting values summed into V
+        rewards = model(p, switches.get("slip_ignored", False)).R
+        scale = max(max(map(abs, p["V0"])), max((abs(r) for row in rewards for r in row), default=0.0))
+        return [mdp.clean_list(V, scale) for V in history]
     history = memo(p, ("run", optimal, in_place, *sorted(switches.items())), compute)
     return list(history[p["iterations"] if sweeps is None else sweeps])
 

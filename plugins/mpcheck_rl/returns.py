@@ -32,7 +32,12 @@ def future(p: dict) -> list[float]:
 
 def _solve(p: dict) -> float:
     # G_t = Σ_{k=0}^{T−t−1} γ^k R_{t+k+1}
-    return clean(discounted(future(p), p["gamma"]))
+    return tidy_return(p, discounted(future(p), p["gamma"]))
+
+
+def tidy_return(p: dict, value: float) -> float:
+    # float noise is relative to the rewards summed (γ ≤ 1 makes no term larger)
+    return clean(value, max(map(abs, p["rewards"])))
 
 
 def _validate(p: dict) -> None:
@@ -88,19 +93,19 @@ DISCOUNTED_RETURN = Generator(
         Mistake("first-reward-discounted",
                 "The first reward is not discounted: $G_t = R_{t+1} + \\gamma R_{t+2} + \\dots$ "
                 "($\\gamma^0 = 1$ on $R_{t+1}$).",
-                lambda p: clean(discounted(future(p), p["gamma"], first_power=1)) if p["gamma"] != 1 else None),
+                lambda p: tidy_return(p, discounted(future(p), p["gamma"], first_power=1)) if p["gamma"] != 1 else None),
         Mistake("not-discounted", "You added the rewards without discounting: the $k$-th reward after $t$ "
                 "is weighted by $\\gamma^k$.",
-                lambda p: clean(sum(future(p))) if p["gamma"] != 1 else None),
+                lambda p: tidy_return(p, sum(future(p))) if p["gamma"] != 1 else None),
         Mistake("whole-episode", "$G_t$ counts only the rewards after time $t$: $R_{t+1}, R_{t+2}, \\dots$; "
                 "you summed from $R_1$ ($G_0$).",
-                lambda p: clean(discounted(p["rewards"], p["gamma"])) if p["t"] > 0 else None),
+                lambda p: tidy_return(p, discounted(p["rewards"], p["gamma"])) if p["t"] > 0 else None),
         Mistake("started-at-R_t", "$G_t$ starts at $R_{t+1}$, the reward that follows the action at time $t$, "
                 "not at $R_t$.",
-                lambda p: clean(discounted(p["rewards"][p["t"] - 1:], p["gamma"])) if p["t"] > 0 else None),
+                lambda p: tidy_return(p, discounted(p["rewards"][p["t"] - 1:], p["gamma"])) if p["t"] > 0 else None),
         Mistake("discount-reversed", "The discount grows with the delay: the last reward gets the highest "
                 "power of $\\gamma$, not the first.",
-                lambda p: clean(discounted(future(p)[::-1], p["gamma"])) if len(future(p)) > 1 else None),
+                lambda p: tidy_return(p, discounted(future(p)[::-1], p["gamma"])) if len(future(p)) > 1 else None),
     ),
     tags=("returns", "discounting"),
 )

@@ -62,8 +62,11 @@ class Rule:
     def answer(self, p: dict, future: float | None = None, **switches) -> float:
         """The new value."""
         update_switches = {k: switches.pop(k) for k in ("full_step", "keep_old") if k in switches}
-        y = target(p, self.future(p) if future is None else future, **switches)
-        return clean(update(self.old(p), y, p["alpha"], **update_switches))
+        ahead = self.future(p) if future is None else future
+        y, old = target(p, ahead, **switches), self.old(p)
+        # float noise is relative to the terms summed: the old value and the step's r and γ·future
+        scale = max(abs(old), p["alpha"] * max(abs(p["r"]), p["gamma"] * abs(ahead), abs(old)))
+        return clean(update(old, y, p["alpha"], **update_switches), scale)
 
 
 def _q(p: dict) -> float:
