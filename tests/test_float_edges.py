@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from fractions import Fraction
 
 import mpmath
 import pytest
@@ -30,6 +31,18 @@ def exact_jsd(p, q):
         return float(total)
 
 
+def exact_cycle_loss(p):
+    # λ (mean_x |F(G(x)) − x| + mean_y |G(F(y)) − y|) in fractions of the decimals as written
+    d = lambda v: Fraction(repr(float(v)))  # noqa: E731
+    apply = lambda m, v: d(m[0]) * v + d(m[1])  # noqa: E731
+    forward = [abs(apply(p["F"], apply(p["G"], d(x))) - d(x)) for x in p["x"]]
+    backward = [abs(apply(p["G"], apply(p["F"], d(y))) - d(y)) for y in p["y"]]
+    return float(d(p["lam"]) * (sum(forward) / len(forward) + sum(backward) / len(backward)))
+
+
+TINY_CYCLE = {"x": [-0.5e-13, 1.5e-13], "y": [0.9e-13], "G": [1.5, -0.4e-13], "F": [2.0, 0.0], "lam": 5.0}
+
+
 def one_minus_alpha_bar(betas):
     with mpmath.workdps(60):
         return float(1 - mpmath.fprod(1 - mpmath.mpf(b) for b in betas))
@@ -50,6 +63,8 @@ RIGHT = [
     ("gan.fid", {"mu1": [0], "mu2": [0.001], "sigma1": [[1e6]], "sigma2": [[1e6]]}, "1e-6"),
     ("gan.jsd", {"p": [0.5, 0.5], "q": [0.500000001, 0.499999999]}, repr(exact_jsd([0.5, 0.5], [0.500000001, 0.499999999]))),
     ("gan.jsd", {"p": [0.3, 0.7], "q": [0.3000001, 0.6999999]}, repr(exact_jsd([0.3, 0.7], [0.3000001, 0.6999999]))),
+    # data of size 1e-13 keep their digits (the maps were rounded to 12 decimals)
+    ("gan.cycle-loss", TINY_CYCLE, repr(exact_cycle_loss(TINY_CYCLE))),
     # σ(30) − 1 = −σ(−30)
     ("gan.generator-gradient", {"logit": 30},
      {"saturating": repr(-1 / (1 + math.exp(-30))), "non_saturating": repr(-1 / (1 + math.exp(30)))}),

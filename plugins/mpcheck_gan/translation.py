@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from mpcheck import params as P
 from mpcheck import sampling
-from mpcheck.api import Generator, Mistake, Real
+from mpcheck.api import Generator, Mistake, Real, tidy
 from mpcheck.errors import ParamsError
 from mpcheck.text import num, vec
 from mpcheck_gan.common import signed
@@ -25,17 +25,23 @@ MAX_ENTRY = 1e4
 
 def affine(map_: list[float], v: float) -> float:
     weight, bias = map_
-    # rounded off at 12 digits so that 0.5 · 0.8 − 0.4 prints as 0, not 5.551e-17
-    return round(weight * v + bias, 12) + 0.0
+    # float noise rounded off relative to the two terms, so that 0.5 · 0.8 − 0.4 prints as 0, not
+    # 5.551e-17, while data of size 1e-13 keep their digits
+    return tidy([weight * v + bias], abs(weight * v) + abs(bias))[0]
 
 
 def cycle_terms(p: dict, distance=abs, reverse: bool = False) -> tuple[list[float], list[float]]:
     """Per-sample distances of the forward cycle x → G → F and the backward cycle y → F → G."""
     g, f = (p["F"], p["G"]) if reverse else (p["G"], p["F"])
     # ‖F(G(x)) − x‖₁ and ‖G(F(y)) − y‖₁
-    forward = [distance(round(affine(f, affine(g, x)) - x, 12)) for x in p["x"]]
-    backward = [distance(round(affine(g, affine(f, y)) - y, 12)) for y in p["y"]]
+    forward = [distance(difference(affine(f, affine(g, x)), x)) for x in p["x"]]
+    backward = [distance(difference(affine(g, affine(f, y)), y)) for y in p["y"]]
     return forward, backward
+
+
+def difference(a: float, b: float) -> float:
+    # a − b, its float noise rounded off relative to a and b (a cycle that closes gives 0)
+    return tidy([a - b], abs(a) + abs(b))[0]
 
 
 def mean(values: list[float]) -> float:
