@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from problem_edges import assert_survives_or_refused
@@ -39,17 +39,20 @@ def problem(generator, params):
 
 
 def nerf_oracle(sigma, delta, colors):
-    """NeRF's raw2outputs: alpha from density, exclusive cumulative product for transmittance."""
+    """NeRF's raw2outputs: alpha from density, transmittance from the optical depth in front,
+    T_i = exp(−Σ_{j<i} σ_j δ_j) (raw2outputs' cumprod of 1 − α + 1e-10 would lose a T of e^(−38)
+    behind an opaque sample)."""
     sigma, delta, rgb = (torch.tensor(v, dtype=torch.float64) for v in (sigma, delta, colors))
     alpha = -torch.expm1(-sigma * delta)  # 1 − exp(−σδ), without losing a tiny σδ to rounding
-    T = torch.cumprod(torch.cat([torch.ones(1, dtype=torch.float64), 1 - alpha + 1e-300]), 0)[:-1]
-    return ((T * alpha)[:, None] * rgb).sum(0)
+    depth = torch.cat([torch.zeros(1, dtype=torch.float64), torch.cumsum(sigma * delta, 0)[:-1]])
+    return ((torch.exp(-depth) * alpha)[:, None] * rgb).sum(0)
 
 
 @SETTINGS
 @given(samples=st.lists(st.tuples(st.floats(0, 50), st.floats(0.01, 2), st.lists(st.floats(0, 1), min_size=3,
                                                                                   max_size=3)),
                         min_size=1, max_size=8))
+@example(samples=[(19.0, 2.0, [0.0, 0.0, 0.0]), (1.0, 1.0, [0.0, 0.0, 1.0])])
 def test_nerf_composite_matches_torch(samples):
     params = {"sigma": [s for s, _, _ in samples], "delta": [d for _, d, _ in samples],
               "colors": [c for _, _, c in samples]}

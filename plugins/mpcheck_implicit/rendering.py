@@ -28,21 +28,23 @@ def alphas(p: dict, use_delta: bool = True) -> list[float]:
     return [alpha(s, d if use_delta else 1.0) for s, d in zip(p["sigma"], p["delta"])]
 
 
-# T_i = Π_{j<i} (1 − α_j)   (with include_own: Π_{j≤i}, a mistake)
-def transmittance(a: list[float], include_own: bool = False) -> list[float]:
-    out, kept = [], 1.0
-    for ai in a:
+# T_i = Π_{j<i} (1 − α_j) = exp(−Σ_{j<i} σ_j δ_j)   (with include_own: j ≤ i, a mistake)
+def transmittance(p: dict, use_delta: bool = True, include_own: bool = False) -> list[float]:
+    # summed as optical depth: 1 − α_j taken from α_j ≈ 1 would lose what gets through
+    out, depth = [], 0.0
+    for s, d in zip(p["sigma"], p["delta"]):
+        step = s * (d if use_delta else 1.0)
         if include_own:
-            kept *= 1 - ai
-        out.append(kept)
+            depth += step
+        out.append(math.exp(-depth))
         if not include_own:
-            kept *= 1 - ai
+            depth += step
     return out
 
 
-def weights(p: dict, **kwargs) -> list[float]:
-    a = alphas(p, kwargs.pop("use_delta", True))
-    return [t * ai for t, ai in zip(transmittance(a, **kwargs), a)]
+def weights(p: dict, use_delta: bool = True, **kwargs) -> list[float]:
+    a = alphas(p, use_delta)
+    return [t * ai for t, ai in zip(transmittance(p, use_delta, **kwargs), a)]
 
 
 def composite(p: dict, w: list[float] | None = None, **kwargs) -> list[float]:
@@ -86,7 +88,7 @@ def _prompt(p: dict) -> str:
 
 def _solution(p: dict) -> str:
     a, w = alphas(p), weights(p)
-    t = transmittance(a)
+    t = transmittance(p)
     lines = [f"$\\alpha_{{{i + 1}}} = 1 - e^{{-{num(s)} \\cdot {num(d)}}} = {num(ai, 6)}$"
              for i, (s, d, ai) in enumerate(zip(p["sigma"], p["delta"], a))]
     lines.append("$T_1 = 1$ (nothing in front of the first sample); each later $T_i$ multiplies in "
@@ -129,7 +131,7 @@ NERF_COMPOSITE = Generator(
 # --- the weights and transmittances alone --------------------------------------------------------
 
 def _weights_solve(p: dict) -> dict:
-    return {"transmittance": transmittance(alphas(p)), "weights": weights(p)}
+    return {"transmittance": transmittance(p), "weights": weights(p)}
 
 
 NERF_WEIGHTS = Generator(
@@ -148,10 +150,10 @@ NERF_WEIGHTS = Generator(
     mistakes=(
         Mistake("transmittance-includes-own-alpha", "$T_i = \\prod_{j<i}(1 - \\alpha_j)$ stops before sample "
                 "$i$: a sample does not block its own light.",
-                lambda p: {"transmittance": transmittance(alphas(p), include_own=True),
+                lambda p: {"transmittance": transmittance(p, include_own=True),
                            "weights": weights(p, include_own=True)}),
         Mistake("forgot-delta", "The opacity depends on the segment length: $\\alpha_i = 1 - e^{-\\sigma_i \\delta_i}$.",
-                lambda p: {"transmittance": transmittance(alphas(p, use_delta=False)),
+                lambda p: {"transmittance": transmittance(p, use_delta=False),
                            "weights": weights(p, use_delta=False)} if any(d != 1 for d in p["delta"]) else None),
     ),
     tags=("nerf", "volume rendering"),
