@@ -50,6 +50,7 @@ __all__ = [
     "AnswerError", "AnswerKind", "Boolean", "Choice", "Derivation", "Expression", "Fraction",
     "Generator", "Integer", "Match", "Matrix", "Mistake", "Params", "ParamsError", "Parts", "Real",
     "Reference", "Shape", "Topic", "Vector", "hookimpl", "Exercise", "CodeMistake", "Case", "tidy",
+    "round_off",
 ]
 
 
@@ -66,12 +67,14 @@ def tidy(values: Sequence[float], scales: Sequence[float] | float = 0.0) -> list
             return [v + 0.0 for v in values]
         decimals = 12 - math.floor(math.log10(scale))
         return [round(v, decimals) + 0.0 for v in values]
-    return [_round_to(v, max(largest, s)) for v, s in zip(values, scales)]
+    return [round_off(v, max(largest, s)) for v, s in zip(values, scales)]
 
 
-def _round_to(value: float, scale: float) -> float:
-    # 13 significant digits of ``scale``: float noise (a few units in the 16th digit) goes, every
-    # digit a grader could ask for stays
+def round_off(value: float, scale: float) -> float:
+    """``value`` to 13 significant digits of ``scale`` (the size of the terms summed into it):
+    float noise (a few units in the 16th digit) goes, every digit a grader could ask for stays.
+    ``tidy`` for one number, without building lists."""
+    scale = max(scale, abs(value))
     if scale == 0 or not math.isfinite(scale):
         return value + 0.0
     return round(value, 12 - math.floor(math.log10(scale))) + 0.0

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from mpcheck import params as P
 from mpcheck import sampling
-from mpcheck.api import tidy
+from mpcheck.api import round_off, tidy
 from mpcheck.errors import ParamsError
 from mpcheck.text import num
 
@@ -43,7 +43,7 @@ def alpha_bar_gaps(betas: Sequence[float]) -> Vec:
 def clean(x: float) -> float:
     """Round off float noise (0.30000000000000004 → 0.3) so answers and mistakes print tidily:
     to 13 significant digits, so that a tiny answer keeps its value."""
-    return tidy([x])[0]
+    return round_off(x, 0.0)
 
 
 def combine(a: float, u: Sequence[float], b: float, v: Sequence[float]) -> Vec:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from mpcheck import params as P
 from mpcheck import sampling
-from mpcheck.api import Generator, Mistake, Real, tidy
+from mpcheck.api import Generator, Mistake, Real, round_off
 from mpcheck.errors import ParamsError
 from mpcheck.text import num, vec
 from mpcheck_gan.common import signed
@@ -27,7 +27,7 @@ def affine(map_: list[float], v: float) -> float:
     weight, bias = map_
     # float noise rounded off relative to the two terms, so that 0.5 · 0.8 − 0.4 prints as 0, not
     # 5.551e-17, while data of size 1e-13 keep their digits
-    return tidy([weight * v + bias], abs(weight * v) + abs(bias))[0]
+    return round_off(weight * v + bias, abs(weight * v) + abs(bias))
 
 
 def cycle_terms(p: dict, distance=abs, reverse: bool = False) -> tuple[list[float], list[float]]:
@@ -41,7 +41,7 @@ def cycle_terms(p: dict, distance=abs, reverse: bool = False) -> tuple[list[floa
 
 def difference(a: float, b: float) -> float:
     # a − b, its float noise rounded off relative to a and b (a cycle that closes gives 0)
-    return tidy([a - b], abs(a) + abs(b))[0]
+    return round_off(a - b, abs(a) + abs(b))
 
 
 def mean(values: list[float]) -> float:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from mpcheck.api import tidy
+from mpcheck.api import round_off, tidy
 
 Table = Sequence[Sequence[Sequence[float]]]  # P[s][a][s']
 Rewards = Sequence[Sequence[float]]           # R[s][a]
@@ -35,7 +35,7 @@ def clean(x: float, scale: float = 1.0) -> float:
     tidily: to 13 significant digits of ``scale``, the size of the terms summed into x (or of x
     itself, where that is larger), never to a fixed number of decimals: rewards of 1e-12 keep
     their digits."""
-    return tidy([x], scale)[0]
+    return round_off(x, scale)
 
 
 def clean_list(values: Sequence[float], scale: float = 1.0) -> list[float]:
