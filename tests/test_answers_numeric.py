@@ -149,10 +149,12 @@ def test_refusals_say_why(text, message):
                                   "2^(10^330)", "(1/2)^(10^320)", "2.5^(10^320)", "10^320 * 1.5",
                                   "1.8e308", "330999991e300", "-2e308", "1 + 1.8e308"])
 def test_huge_powers_are_refused_before_they_are_computed(text):
+    # computing any of these would take minutes or all memory: a bound of seconds tells that it was
+    # refused first, with room for a loaded machine (how fast a refusal is lives in benchmarks/)
     start = time.perf_counter()
     with pytest.raises(AnswerError, match="too large"):
         read_number(text)
-    assert time.perf_counter() - start < 0.1
+    assert time.perf_counter() - start < 2.0
 
 
 def test_operation_count_is_capped():
@@ -182,7 +184,7 @@ def _reads_or_refuses(text: str) -> None:
         assert str(exc)
     else:
         assert math.isfinite(float(result))
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 2.0  # never a hang (see the test of huge powers)
 
 
 TOKENS = ["0", "1", "2", "9", "10", "0.5", "-1", "1e300", "1e-300", "330", "99999", "(", ")", "(", ")", "+", "-",
