@@ -50,7 +50,7 @@ __all__ = [
     "AnswerError", "AnswerKind", "Boolean", "Choice", "Derivation", "Expression", "Fraction",
     "Generator", "Integer", "Match", "Matrix", "Mistake", "Params", "ParamsError", "Parts", "Real",
     "Reference", "Shape", "Topic", "Vector", "hookimpl", "Exercise", "CodeMistake", "Case", "tidy",
-    "round_off",
+    "tidy_rows", "round_off",
 ]
 
 
@@ -62,22 +62,29 @@ def tidy(values: Sequence[float], scales: Sequence[float] | float = 0.0) -> list
     everywhere (1e-14) keeps its digits."""
     largest = max((abs(v) for v in values), default=0.0)
     if isinstance(scales, (int, float)):
-        scale = max(largest, scales)
-        if scale == 0 or not math.isfinite(scale):
-            return [v + 0.0 for v in values]
-        decimals = 12 - math.floor(math.log10(scale))
-        return [round(v, decimals) + 0.0 for v in values]
+        decimals = _decimals(max(largest, scales))
+        return [v + 0.0 if decimals is None else round(v, decimals) + 0.0 for v in values]
     return [round_off(v, max(largest, s)) for v, s in zip(values, scales)]
+
+
+def tidy_rows(rows: Sequence[Sequence[float]], scale: float = 0.0) -> list[list[float]]:
+    """``tidy`` of a matrix, relative to its largest entry (or ``scale``)."""
+    flat = tidy([float(v) for row in rows for v in row], scale)
+    width = len(rows[0]) if rows else 0
+    return [flat[i:i + width] for i in range(0, len(flat), width)]
 
 
 def round_off(value: float, scale: float) -> float:
     """``value`` to 13 significant digits of ``scale`` (the size of the terms summed into it):
     float noise (a few units in the 16th digit) goes, every digit a grader could ask for stays.
     ``tidy`` for one number, without building lists."""
-    scale = max(scale, abs(value))
-    if scale == 0 or not math.isfinite(scale):
-        return value + 0.0
-    return round(value, 12 - math.floor(math.log10(scale))) + 0.0
+    decimals = _decimals(max(scale, abs(value)))
+    return value + 0.0 if decimals is None else round(value, decimals) + 0.0
+
+
+def _decimals(scale: float) -> int | None:
+    # the decimals that keep 13 significant digits of ``scale`` (None: nothing to round)
+    return None if scale == 0 or not math.isfinite(scale) else 12 - math.floor(math.log10(scale))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import operator
 
 from mpcheck import params as P
 from mpcheck import sampling
-from mpcheck.api import Generator, Matrix, Mistake, tidy
+from mpcheck.api import Generator, Matrix, Mistake, tidy_rows
 from mpcheck.errors import ParamsError
 from mpcheck.text import bmatrix, num
 from mpcheck_autoregressive import checks
@@ -85,14 +85,8 @@ def _attend(q, k, v, masked: bool, scale: float, over_queries: bool, hide_past: 
     # the grading looks at each trap's answer more than once: remember the last few
     hidden = causal_mask(len(q), len(k), anti=hide_past) if masked else None
     a = weights(scores(q, k, scale, hidden), over_queries)
-    return None if a is None else tuple(map(tuple, tidy_rows(matmul(a, v))))
-
-
-def tidy_rows(rows: Rows) -> Rows:
     # float noise off relative to the largest entry: an output near 0 everywhere keeps its digits
-    width = len(rows[0]) if rows else 0
-    flat = tidy([float(x) for row in rows for x in row])
-    return [flat[i:i + width] for i in range(0, len(flat), width)]
+    return None if a is None else tuple(map(tuple, tidy_rows(matmul(a, v))))
 
 
 def _solve(p: dict) -> Rows:

@@ -12,10 +12,10 @@ import math
 
 from mpcheck import params as P
 from mpcheck import sampling
-from mpcheck.api import Generator, Mistake, Vector
+from mpcheck.api import Generator, Mistake, Vector, tidy
 from mpcheck.errors import ParamsError
 from mpcheck.text import exact, num
-from mpcheck_body.formatting import clean, point
+from mpcheck_body.formatting import point
 
 KEYS = ("lengths", "angles")
 MAX_BONES = 8
@@ -44,15 +44,16 @@ def chain(p: dict, reverse: bool = False) -> list[list[float]]:
 
 def end_effector(p: dict, reverse: bool = False) -> list[float]:
     G = chain(p, reverse)
-    # the end of the last bone is the origin of its frame: G_n [0, 0, 1]ᵀ
-    return clean([G[0][2], G[1][2]], scale=sum(map(abs, p["lengths"])))
+    # the end of the last bone is the origin of its frame: G_n [0, 0, 1]ᵀ; float noise is relative
+    # to the arm's reach (an arm that closes on itself ends at 0, not at 1e-16)
+    return tidy([G[0][2], G[1][2]], sum(map(abs, p["lengths"])))
 
 
 def _absolute_angles(p: dict) -> list[float]:
     # each bone pointed at its own θ_i in the world, as if the angles were not relative to the parent
-    return clean([sum(l * math.cos(math.radians(t)) for t, l in zip(p["angles"], p["lengths"])),
-                  sum(l * math.sin(math.radians(t)) for t, l in zip(p["angles"], p["lengths"]))],
-                 scale=sum(map(abs, p["lengths"])))
+    return tidy([sum(l * math.cos(math.radians(t)) for t, l in zip(p["angles"], p["lengths"])),
+                 sum(l * math.sin(math.radians(t)) for t, l in zip(p["angles"], p["lengths"]))],
+                sum(map(abs, p["lengths"])))
 
 
 def _sample(rng) -> dict:
@@ -114,8 +115,8 @@ FORWARD_KINEMATICS = Generator(
         Mistake("child-first-order", "World transforms compose parent first, $T_1 T_2 \\cdots T_n$; multiplying "
                 "child first applies each transform in the wrong frame.", lambda p: end_effector(p, reverse=True)),
         Mistake("last-bone-only", "The end effector sums every bone's contribution along the chain.",
-                lambda p: clean([p["lengths"][-1] * math.cos(math.radians(sum(p["angles"]))),
-                                 p["lengths"][-1] * math.sin(math.radians(sum(p["angles"])))])
+                lambda p: tidy([p["lengths"][-1] * math.cos(math.radians(sum(p["angles"]))),
+                                p["lengths"][-1] * math.sin(math.radians(sum(p["angles"])))])
                 if len(p["lengths"]) > 1 else None),
     ),
     tags=("kinematics", "skeleton"),

@@ -12,10 +12,10 @@ import math
 
 from mpcheck import params as P
 from mpcheck import sampling
-from mpcheck.api import Generator, Mistake, Real, Vector
+from mpcheck.api import Generator, Mistake, Real, Vector, tidy
 from mpcheck.errors import ParamsError
 from mpcheck.text import EXACT_DIGITS, bmatrix, exact, exact_vec, num
-from mpcheck_body.formatting import clean, factor, point
+from mpcheck_body.formatting import factor, point
 
 # --- soft-argmax --------------------------------------------------------------------------------
 
@@ -34,7 +34,7 @@ def expected_position(weights: list[list[float]]) -> list[float]:
     """Σ weight · (x, y), with columns x = 1..W from the left and rows y = 1..H from the top."""
     x = sum(w * (c + 1) for row in weights for c, w in enumerate(row))
     y = sum(w * (r + 1) for r, row in enumerate(weights) for w in row)
-    return clean([x, y])
+    return tidy([x, y])
 
 
 def soft_argmax(p: dict) -> list[float]:

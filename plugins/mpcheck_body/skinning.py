@@ -10,10 +10,10 @@ import math
 
 from mpcheck import params as P
 from mpcheck import sampling
-from mpcheck.api import Generator, Mistake, Vector
+from mpcheck.api import Generator, Mistake, Vector, tidy
 from mpcheck.errors import ParamsError
 from mpcheck.text import EXACT_DIGITS, bmatrix, exact, exact_vec, num
-from mpcheck_body.formatting import clean, factor, point
+from mpcheck_body.formatting import factor, point
 
 LBS_KEYS = ("vertex", "weights", "transforms")
 MAX_BONES = 8
@@ -40,7 +40,7 @@ def blend(p: dict, weights: list[float] | None = None, homogeneous: float = 1.0,
         moved = transform_point(G, p["vertex"], homogeneous)
         out = [o + w * m for o, m in zip(out, moved)]
         reach += abs(w) * max(map(abs, moved))
-    return clean(out, scale=reach)
+    return tidy(out, reach)
 
 
 def _lbs_solve(p: dict) -> list[float]:
@@ -143,8 +143,8 @@ LBS = Generator(
                 "its transpose (the row-vector convention).", lambda p: blend(p, transpose=True)),
         Mistake("rigid-skinning", "Linear blend skinning blends every bone by its weight; you moved the "
                 "vertex with the most influential bone alone.",
-                lambda p: clean(transform_point(p["transforms"][max(range(len(p["weights"])),
-                                                                    key=lambda k: p["weights"][k])], p["vertex"]))),
+                lambda p: tidy(transform_point(p["transforms"][max(range(len(p["weights"])),
+                                                                   key=lambda k: p["weights"][k])], p["vertex"]))),
     ),
     tags=("skinning", "smpl"),
     difficulty=2,
@@ -164,7 +164,7 @@ def shape(p: dict, with_mean: bool = True, components: int | None = None) -> lis
     for beta, direction in zip(betas, p["directions"]):
         out = [o + beta * d for o, d in zip(out, direction)]
         reach += abs(beta) * max(map(abs, direction))
-    return clean(out, scale=reach)
+    return tidy(out, reach)
 
 
 def _shape_sample(rng) -> dict:

@@ -11,7 +11,7 @@ import math
 
 from mpcheck import params as P
 from mpcheck import sampling
-from mpcheck.api import Generator, Matrix, Mistake, Real, tidy
+from mpcheck.api import Generator, Matrix, Mistake, Real, tidy_rows
 from mpcheck.errors import ParamsError
 from mpcheck.text import EXACT_DIGITS, bmatrix, exact, exact_vec, num, vec
 
@@ -29,21 +29,14 @@ def transpose(a: list[list[float]]) -> list[list[float]]:
     return [list(row) for row in zip(*a)]
 
 
-def clean(m: list[list[float]]) -> list[list[float]]:
-    # float noise off relative to the largest entry: a tiny covariance keeps its digits
-    width = len(m[0]) if m else 0
-    flat = tidy([v for row in m for v in row])
-    return [flat[i:i + width] for i in range(0, len(flat), width)]
-
-
 # Σ = R S Sᵀ Rᵀ
 def covariance(p: dict, square: bool = True, order: str = "RS") -> list[list[float]]:
     R = rotation(p["angle"])
     S = [[p["scales"][0], 0.0], [0.0, p["scales"][1]]]
     SS = matmul(S, transpose(S)) if square else S
     if order == "RS":
-        return clean(matmul(matmul(R, SS), transpose(R)))
-    return clean(matmul(matmul(transpose(R), SS), R))  # Rᵀ S Sᵀ R: the rotation applied backwards
+        return tidy_rows(matmul(matmul(R, SS), transpose(R)))
+    return tidy_rows(matmul(matmul(transpose(R), SS), R))  # Rᵀ S Sᵀ R: the rotation applied backwards
 
 
 def _cov_sample(rng) -> dict:
@@ -71,7 +64,7 @@ def _cov_prompt(p: dict) -> str:
 
 
 def _cov_solution(p: dict) -> str:
-    R = clean(rotation(p["angle"]))
+    R = tidy_rows(rotation(p["angle"]))
     SS = [[p["scales"][0] ** 2, 0.0], [0.0, p["scales"][1] ** 2]]
     return (f"$$R = {bmatrix(R, 6)}, \\quad S S^\\top = {bmatrix(SS)}$$\n"
             f"$$\\Sigma = R (S S^\\top) R^\\top = {bmatrix(covariance(p), 6)}$$\n"
